@@ -1,0 +1,149 @@
+"""Language identification: langdetect plus explicit Kazakh detection.
+
+langdetect has no Kazakh profile (it calls Kazakh "ru", "mk" or "bg"), so Kazakh is
+recognised first from script evidence: Kazakh-only Cyrillic letters, Kazakh Latin
+letters and function words, and Arabic-script Kazakh (tote). Kyrgyz Cyrillic, which
+shares ң ө ү but lacks ә ғ қ ұ і, is reported as "ky" so it is never taken for Kazakh.
+"""
+
+from __future__ import annotations
+
+import re
+
+import langdetect
+from langdetect.lang_detect_exception import LangDetectException
+
+langdetect.DetectorFactory.seed = 0
+
+PREFIX_CHARS = 2000
+UNDETERMINED = "und"
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_CYR_RE = re.compile(r"[\u0400-\u04ff]")
+_LAT_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
+_ARAB_RE = re.compile(r"[\u0600-\u06ff]")
+
+# Cyrillic letters Kazakh uses and Russian does not; ә ғ қ ұ are the decisive ones.
+_KK_CYR_STRONG = set("әғқұӘҒҚҰ")
+_KK_CYR_WEAK = set("іңөүһІҢӨҮҺ")
+_KY_CYR = set("ңөүҢӨҮ")
+# Letters that point to Ukrainian, Belarusian, Uzbek or Tajik Cyrillic instead.
+_NOT_KK_CYR = set("їєґўҳҷӯӣЇЄҐЎҲҶӮӢ")
+_RU_ONLY_CYR = set("ыэё")
+_KY_CYR_WORDS = frozenset(
+    "жана менен үчүн боюнча тууралуу анын болуп кийин бирок дагы шаарынын".split()
+)
+_KK_CYR_WORDS = frozenset(
+    "және мен бен пен деп деді бұл осы үшін бойынша туралы дейін кейін бірақ болып "
+    "болды еді да де та те ол олар біз сіз қазақстан жылы жылғы тағы керек".split()
+)
+_RU_WORDS = frozenset(
+    "и в на не что по с как это из за от для к о же но его ее при был была были "
+    "который которые также уже только или год года".split()
+)
+
+# Kazakh Latin (2018 acute, 2021 and informal): letters other Latin scripts rarely mix.
+_KK_LAT_STRONG = set("ǵńǧŋū")
+_KK_LAT_WEAK = set("áóúýıişçäöüğñq")
+_UZ_LAT_RE = re.compile(r"[og][‘'ʻ]")
+_KK_LAT_WORDS = frozenset(
+    "jáne jane men ben pen dep degen bul osy úshin ushin boıynsha boyynsha týraly turaly "
+    "bolyp boldy edi qazaqstan qazaqstanda qala jyly jylǵy degen retinde qatysty "
+    "habarlaıdy habarlaydy habarlaidy habarlady sonymen qatar keıin kein olar búgin "
+    "bugin osyndaı ol biz siz".split()
+)
+_TK_LAT_WORDS = frozenset("we bilen üçin hem boýunça edildi bu şu onuň bolup".split())
+
+# Arabic-script Kazakh (tote): ە ۇ ۋ ڭ ٴ are frequent; Uyghur adds ې ۆ ۈ ئ.
+_TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
+_UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
+
+
+def detect_language(text: str) -> str:
+    """Return the ISO 639-1 code of ``text`` (``und`` when it cannot be told)."""
+    sample = (text or "")[:PREFIX_CHARS]
+    words = _WORD_RE.findall(sample)
+    if not words:
+        return UNDETERMINED
+    cyr = len(_CYR_RE.findall(sample))
+    lat = len(_LAT_RE.findall(sample))
+    arab = len(_ARAB_RE.findall(sample))
+    if arab > max(cyr, lat):
+        return _arabic_script(sample)
+    if cyr >= lat:
+        guess = _cyrillic_script(words)
+    else:
+        guess = _latin_script(words)
+    if guess:
+        return guess
+    code = _langdetect(sample)
+    if code in ("bg", "mk") and _looks_russian(words):
+        return "ru"
+    return code
+
+
+def _arabic_script(sample: str) -> str:
+    """Tell tote Kazakh from Uyghur, Arabic and Persian."""
+    tote = sum(ch in _TOTE_LETTERS for ch in sample)
+    uyghur = sum(ch in _UYGHUR_LETTERS for ch in sample)
+    if tote >= 5 and tote > 3 * uyghur:
+        return "kk"
+    if uyghur >= 5:
+        return "ug"
+    return _langdetect(sample)
+
+
+def _cyrillic_script(words: list[str]) -> str | None:
+    """Kazakh or Kyrgyz from letter and function-word evidence, else None."""
+    lower = [w.lower() for w in words]
+    if sum(any(ch in _NOT_KK_CYR for ch in w) for w in lower) > 0.02 * len(lower):
+        return None
+    strong = sum(any(ch in _KK_CYR_STRONG for ch in w) for w in lower)
+    weak = sum(any(ch in _KK_CYR_WEAK for ch in w) for w in lower)
+    kk_words = sum(w in _KK_CYR_WORDS for w in lower)
+    ru_words = sum(w in _RU_WORDS for w in lower)
+    kk_evidence = strong + 0.5 * weak + 2 * kk_words
+    if strong and kk_evidence > 0.15 * len(lower) and kk_evidence > 2 * ru_words:
+        return "kk"
+    kyrgyz = sum(any(ch in _KY_CYR for ch in w) for w in lower)
+    kyrgyz += 2 * sum(w in _KY_CYR_WORDS for w in lower)
+    if strong == 0 and kyrgyz > 0.08 * len(lower) and kyrgyz > ru_words:
+        return "ky"
+    if any(ch in _RU_ONLY_CYR for w in lower for ch in w):
+        return "ru"  # ы э ё: Russian, never Bulgarian or Macedonian as langdetect may guess
+    return None
+
+
+def _latin_script(words: list[str]) -> str | None:
+    """Kazakh Latin (or Turkmen, which langdetect lacks) from letters and words."""
+    lower = [w.lower() for w in words]
+    strong = sum(any(ch in _KK_LAT_STRONG for ch in w) for w in lower)
+    weak = sum(any(ch in _KK_LAT_WEAK for ch in w) for w in lower)
+    kk_words = sum(w in _KK_LAT_WORDS for w in lower)
+    tk_words = sum(w in _TK_LAT_WORDS for w in lower)
+    tk_letters = sum(("ň" in w or "ž" in w) for w in lower)
+    if tk_letters and tk_letters + tk_words > strong + kk_words:
+        return "tk"
+    if sum(bool(_UZ_LAT_RE.search(w)) for w in lower) > 0.03 * len(lower):
+        return None
+    evidence = strong + 0.5 * weak + 2 * kk_words
+    if evidence > 0.2 * len(lower) and strong + kk_words >= 1:
+        return "kk"
+    return None
+
+
+def _looks_russian(words: list[str]) -> bool:
+    """Short Russian often comes back as bg/mk; without their letters it is Russian."""
+    text = "".join(words).lower()
+    if any(ch in "ѓќѕјљњџђћ" for ch in text):
+        return False
+    return text.count("ъ") < 0.005 * len(text)
+
+
+def _langdetect(sample: str) -> str:
+    """Plain langdetect, mapped to ISO 639-1, ``und`` on failure."""
+    try:
+        code = langdetect.detect(sample)
+    except LangDetectException:
+        return UNDETERMINED
+    return code.split("-")[0]

@@ -1,0 +1,77 @@
+"""Score one topic over a text: weighted rule hits, proximity, cancelling contexts.
+
+A topic's score is the sum of the weights of the rules that matched (a rule counts
+once, with a small bonus for repeats and a boost when it hits the title) minus the
+weights of the document-level negative contexts found, clamped to 0..1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .rules import Rule, TopicRules
+
+SNIPPET_RADIUS = 60
+_SPACE_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One accepted rule match, kept as evidence."""
+
+    rule: str
+    start: int
+    end: int
+
+
+def snippet(text: str, start: int, end: int) -> str:
+    """About 60 characters either side of a match, whitespace collapsed."""
+    left = max(0, start - SNIPPET_RADIUS)
+    right = min(len(text), end + SNIPPET_RADIUS)
+    body = _SPACE_RE.sub(" ", text[left:right]).strip()
+    return ("…" if left else "") + body + ("…" if right < len(text) else "")
+
+
+def _accepted(rule: Rule, text: str, match: re.Match[str]) -> bool:
+    """A match counts if its required neighbour is near and no cancelling context is."""
+    start, end = match.span()
+    if rule.near is not None:
+        window = text[max(0, start - rule.window) : end + rule.window]
+        if not rule.near.search(window):
+            return False
+    if rule.unless is not None:
+        window = text[max(0, start - rule.unless_window) : end + rule.unless_window]
+        if rule.unless.search(window):
+            return False
+    return True
+
+
+def rule_hits(rule: Rule, text: str) -> list[Hit]:
+    """Every accepted match of one rule."""
+    return [
+        Hit(rule.id, m.start(), m.end())
+        for m in rule.pattern.finditer(text)
+        if _accepted(rule, text, m)
+    ]
+
+
+def score_topic(
+    topic: TopicRules, text: str, title_len: int, kz_relevant: bool
+) -> tuple[float, list[Hit]]:
+    """Score a topic over ``text`` (title first, ``title_len`` chars long)."""
+    total = 0.0
+    evidence: list[Hit] = []
+    for rule in topic.terms:
+        hits = rule_hits(rule, text)
+        if not hits:
+            continue
+        boost = topic.title_boost if any(h.start < title_len for h in hits) else 1.0
+        total += rule.weight * boost * (1 + 0.25 * min(len(hits) - 1, 2))
+        evidence.append(hits[0])
+    for rule in topic.negatives:
+        if rule_hits(rule, text):
+            total -= rule.weight
+    if not kz_relevant:
+        total *= topic.foreign_factor
+    return max(0.0, min(1.0, total)), evidence

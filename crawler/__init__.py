@@ -1,0 +1,1 @@
+"""newsmon: the Scrapy project, its settings, items and the `newsmon` command line."""

@@ -1,0 +1,1 @@
+"""Subcommands of `newsmon`, one module each; `crawler.cli` adds them to the group."""

@@ -1,0 +1,38 @@
+"""The one item that flows through the pipelines: a fetched article page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticleItem:
+    """A fetched article; spiders fill the fetch fields, pipeline stages add the rest.
+
+    It holds the raw body (bytes) rather than a Response so it can be kept as evidence
+    and stays serialisable.
+    """
+
+    # -- filled by the spider --
+    url: str  # canonical URL: the dedup key (one article, one row)
+    source: str  # sources.toml `name`
+    fetched_url: str  # the URL actually fetched, after redirects
+    status: int
+    body: bytes
+    encoding: str
+    headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: str = ""  # ISO 8601 UTC
+    adapter: str = ""
+    body_selector: str = ""  # CSS selector of the article body, when the adapter knows it
+    hints: dict[str, Any] = field(default_factory=dict)  # title/published/authors from feed or JSON-LD
+    country: str = ""  # the outlet's country code from sources.toml
+
+    # -- added by pipeline stages --
+    title: str = ""
+    text: str = ""
+    published: str | None = None
+    authors: list[str] = field(default_factory=list)
+    lang: str = ""
+    classification: dict[str, Any] = field(default_factory=dict)
+    content_hash: str = ""

@@ -1,0 +1,46 @@
+"""A run lock for cron: a second run while one is going exits at once; a crash releases it.
+
+`fcntl.flock` locks belong to the open file, so the kernel drops them when the process
+dies, however it dies: no stale lock files to clean up by hand.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class AlreadyRunning(RuntimeError):
+    """Another newsmon run holds the lock."""
+
+
+def lock_path_for(db_path: str) -> Path:
+    """The lock sits beside the database: one lock per database, whatever the command."""
+    return Path(f"{os.path.abspath(db_path)}.lock")
+
+
+@contextmanager
+def run_lock(db_path: str, what: str) -> Iterator[None]:
+    """Hold the database's run lock for the block, or raise AlreadyRunning at once."""
+    path = lock_path_for(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise AlreadyRunning(
+                f"newsmon {what}: another run is in progress ({holder}); lock {path}"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} ({what})")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,46 @@
+"""Scrapy settings for newsmon. Polite by default; `newsmon crawl` overrides a few per run."""
+
+BOT_NAME = "newsmon"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; human-rights news monitoring)"
+
+# Politeness
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+# Bounded responses: a 20 MB page or an endless stream must not eat memory.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+# Let non-2xx reach the spider's errback with the status instead of vanishing.
+HTTPERROR_ALLOW_ALL = False
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.language.LanguagePipeline": 200,
+    "pipelines.classify.ClassifyPipeline": 300,
+    "pipelines.store.StorePipeline": 900,
+}
+
+EXTENSIONS = {
+    "crawler.recorder.CrawlRecorder": 100,
+}
+
+# newsmon's own settings (prefix NEWSMON_)
+NEWSMON_DB = "newsmon.db"  # overridden by `newsmon crawl --db`
+NEWSMON_RUN_ID = None  # crawl_runs.id of the current run; set by `newsmon crawl`

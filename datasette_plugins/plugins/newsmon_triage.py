@@ -1,0 +1,77 @@
+"""The newsmon Datasette plugin: pages, triage writes, login from the environment, access rules.
+
+Loaded from Datasette's --plugins-dir; the logic lives in the `datasette_plugins` package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datasette import hookimpl
+
+from datasette_plugins.access import anonymous_decision
+from datasette_plugins.state import get_state
+from datasette_plugins.views_read import dashboard_view, item_view, queue_view
+from datasette_plugins.views_write import triage_bulk, triage_one
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    # Fail at start, not at first login, when NEWSMON_USERS or NEWSMON_ANONYMOUS is wrong.
+    get_state(datasette)
+
+
+@hookimpl
+def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict:
+    # Called from Datasette.__init__ before its metadata exists: contribute nothing yet.
+    if not hasattr(datasette, "_metadata_local"):
+        return {}
+    return get_state(datasette).plugin_metadata
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    # Plugin routes are matched before Datasette's, so "/" becomes the triage queue.
+    return [
+        (r"^/$", queue_view),
+        (r"^/-/queue$", queue_view),
+        (r"^/-/item/(?P<item_id>\d+)$", item_view),
+        (r"^/-/dashboard$", dashboard_view),
+        (r"^/-/triage/(?P<item_id>\d+)$", triage_one),
+        (r"^/-/triage-bulk$", triage_bulk),
+    ]
+
+
+@hookimpl(trylast=True)
+def permission_allowed(datasette: Any, actor: dict | None, action: str, resource: Any) -> Any:
+    # trylast: Datasette keeps the last non-None answer, so an anonymous denial here wins.
+    if actor:
+        return None
+
+    async def inner() -> bool | None:
+        state = get_state(datasette)
+        sql = None
+        if action == "view-query" and isinstance(resource, tuple):
+            query = await datasette.get_canned_query(resource[0], resource[1], actor)
+            sql = (query or {}).get("sql", "")
+        return anonymous_decision(state.mode, action, resource, sql)
+
+    return inner
+
+
+@hookimpl
+def extra_template_vars(datasette: Any, request: Any) -> dict[str, Any]:
+    state = get_state(datasette)
+    return {"newsmon_db": state.db_name, "newsmon_anonymous": state.mode}
+
+
+@hookimpl
+def menu_links(datasette: Any, actor: dict | None) -> list[dict[str, str]]:
+    state = get_state(datasette)
+    if not actor and state.mode == "none":
+        return []
+    return [
+        {"href": datasette.urls.path("/-/queue"), "label": "Triage queue"},
+        {"href": datasette.urls.path("/-/dashboard"), "label": "Dashboard"},
+        {"href": datasette.urls.database(state.db_name), "label": "Tables and queries"},
+    ]

@@ -1,0 +1,191 @@
+"""Re-checks: re-fetch watched items on a backing-off schedule and record what became of them."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlite_utils
+
+from evidence.blobs import get_blob, put_blob
+from evidence.fetch import FetchResult, PoliteFetcher
+from evidence.judge import Verdict, decode_body, judge_http, judge_text
+from evidence.snapshot import Capture, latest_snapshot, take_snapshot, unified_diff
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SCHEDULE = (1, 7, 30, 90)  # days after first_seen
+Extractor = Callable[[str, str], "dict[str, Any] | None"]
+
+#: Items a recheck watches: flagged now, or flagged when a snapshot was taken.
+WATCHED_SQL = """
+SELECT i.id, i.url, i.first_seen, i.text,
+       (SELECT max(r.checked_at) FROM rechecks r WHERE r.item_id = i.id) AS last_checked
+FROM items i
+WHERE i.flagged = 1
+   OR EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id AND s.flagged = 1)
+ORDER BY i.id
+"""
+
+
+@dataclass(frozen=True)
+class RecheckResult:
+    item_id: int
+    url: str
+    outcome: str
+    detail: str
+    recheck_id: int
+    version: int | None = None  # the new version stored, when edited
+
+
+def parse_schedule(value: str | Iterable[int]) -> tuple[int, ...]:
+    """'1,7,30,90' -> (1, 7, 30, 90); ValueError on anything but positive day counts."""
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    days = sorted({int(str(p).strip()) for p in parts if str(p).strip()})
+    if not days or days[0] < 0:
+        raise ValueError(f"schedule must be day counts like 1,7,30,90, not {value!r}")
+    return tuple(days)
+
+
+def parse_time(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def is_due(first_seen: str | None, last_checked: str | None, schedule: tuple[int, ...],
+           now: datetime) -> bool:
+    """Due when the latest checkpoint passed (first_seen + N days) has no check after it.
+
+    Missed checkpoints collapse into one check; after the last one the item is left alone.
+    """
+    if not first_seen:
+        return False
+    start = parse_time(first_seen)
+    passed = [start + timedelta(days=d) for d in schedule if start + timedelta(days=d) <= now]
+    if not passed:
+        return False
+    return last_checked is None or parse_time(last_checked) < passed[-1]
+
+
+def due_items(db: sqlite_utils.Database, schedule: tuple[int, ...], now: datetime | None = None,
+              force: bool = False, item_ids: Iterable[int] = ()) -> list[dict[str, Any]]:
+    """The watched items to re-check now (all of them with `force`, or those in `item_ids`)."""
+    now = now or datetime.now(timezone.utc)
+    wanted = set(item_ids)
+    rows = list(db.query(WATCHED_SQL))
+    if wanted:
+        return [r for r in rows if r["id"] in wanted]
+    if force:
+        return rows
+    return [r for r in rows if is_due(r["first_seen"], r["last_checked"], schedule, now)]
+
+
+def default_extractor(html: str, url: str) -> dict[str, Any] | None:
+    """The crawler's own extraction (pipelines.extract), without a site body selector."""
+    from pipelines.extract import extract_article
+
+    return extract_article(html, url, body_selector="")
+
+
+def extract(extractor: Extractor, body: bytes, headers: dict[str, str], url: str
+            ) -> dict[str, Any] | None:
+    """Title and text of a page, or None; an extractor crash counts as no article."""
+    try:
+        return extractor(decode_body(body, headers), url)
+    except Exception:  # noqa: BLE001 - a page that breaks extraction is still evidence
+        logger.exception("extraction failed on %s", url)
+        return None
+
+
+def baseline_text(db: sqlite_utils.Database, item: dict[str, Any], extractor: Extractor) -> str:
+    """The kept text, re-extracted from the latest kept body so both sides use one extractor."""
+    snapshot = latest_snapshot(db, item["id"])
+    if snapshot is None:
+        return item["text"] or ""
+    body = get_blob(db, snapshot["body_sha256"])
+    article = extract(extractor, body, json.loads(snapshot["headers"] or "{}"),
+                      snapshot["final_url"] or item["url"])
+    return (article or {}).get("text") or snapshot["text"] or ""
+
+
+def status_after(db: sqlite_utils.Database, item_id: int, outcome: str) -> str:
+    """items.recheck_status: the page now compared with first sight (edited stays edited)."""
+    if outcome != "unchanged":
+        return outcome
+    versions = db.execute(
+        "SELECT count(*) FROM snapshots WHERE item_id = ?", [item_id]).fetchone()[0]
+    return "edited" if versions > 1 else "unchanged"
+
+
+def classify_version(title: str, text: str) -> dict[str, Any]:
+    """The classifier's view of an edited version (did the edit remove what flagged it?)."""
+    try:
+        from classifiers import classify
+
+        return classify(title, text)
+    except Exception:  # noqa: BLE001 - a classifier problem must not lose the evidence
+        logger.exception("could not classify an edited version")
+        return {}
+
+
+def recheck_item(db: sqlite_utils.Database, item: dict[str, Any], fetcher: PoliteFetcher,
+                 extractor: Extractor = default_extractor) -> RecheckResult:
+    """Fetch one item's URL again, judge the answer and record it (one transaction)."""
+    fetched = fetcher.fetch(item["url"])
+    verdict = judge_http(fetched, item["url"])
+    article: dict[str, Any] | None = None
+    baseline = ""
+    if verdict is None:
+        article = extract(extractor, fetched.body, fetched.headers, fetched.final_url)
+        baseline = baseline_text(db, item, extractor)
+        verdict = judge_text(baseline, (article or {}).get("text"))
+    return record_recheck(db, item, fetched, verdict, article, baseline)
+
+
+def record_recheck(db: sqlite_utils.Database, item: dict[str, Any], fetched: FetchResult,
+                   verdict: Verdict, article: dict[str, Any] | None, baseline: str
+                   ) -> RecheckResult:
+    """Write the `rechecks` row, the new version when edited, and the item's status."""
+    snapshot_id = version = body_hash = diff = None
+    with db.atomic():
+        if verdict.outcome == "edited" and article:
+            diff = unified_diff(baseline, article["text"], "as kept",
+                                f"as of {fetched.fetched_at}")
+            capture = Capture(item["url"], fetched.final_url, fetched.status or 0,
+                              fetched.headers, fetched.body, fetched.fetched_at)
+            title = article.get("title") or ""
+            result = take_snapshot(db, item["id"], capture, title=title, text=article["text"],
+                                   reason="recheck", diff=diff,
+                                   classification=classify_version(title, article["text"]))
+            snapshot_id, version = result.snapshot_id, result.version
+        elif verdict.outcome == "removed" and fetched.status is not None:
+            body_hash = put_blob(db, fetched.body)  # what the URL showed instead
+        recheck_id = db["rechecks"].insert({
+            "item_id": item["id"], "checked_at": fetched.fetched_at, "outcome": verdict.outcome,
+            "http_status": fetched.status, "final_url": fetched.final_url,
+            "detail": verdict.detail, "similarity": verdict.similarity,
+            "snapshot_id": snapshot_id, "body_sha256": body_hash, "diff": diff,
+            "headers": json.dumps(fetched.headers, ensure_ascii=False, sort_keys=True)
+            if fetched.status is not None else None,
+        }).last_pk
+        db["items"].update(item["id"], {
+            "recheck_status": status_after(db, item["id"], verdict.outcome),
+            "rechecked_at": fetched.fetched_at,
+        })
+    return RecheckResult(item["id"], item["url"], verdict.outcome, verdict.detail, recheck_id,
+                         version)
+
+
+def run_rechecks(db: sqlite_utils.Database, items: list[dict[str, Any]], fetcher: PoliteFetcher,
+                 extractor: Extractor = default_extractor) -> list[RecheckResult]:
+    """Re-check `items` one after another (the fetcher spaces requests per host)."""
+    results = []
+    for item in items:
+        result = recheck_item(db, item, fetcher, extractor)
+        logger.info("item %s %s: %s", result.item_id, result.outcome, result.detail)
+        results.append(result)
+    return results

@@ -1,0 +1,1 @@
+"""Item pipelines, one small stage each: extract -> language -> classify -> store."""

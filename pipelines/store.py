@@ -1,0 +1,45 @@
+"""Store stage: upsert the article into SQLite by canonical URL."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+
+from crawler.items import ArticleItem
+from store import open_db, save_item
+
+
+def item_row(item: ArticleItem) -> dict:
+    """The `items` columns an ArticleItem fills (classification columns come separately)."""
+    return {
+        "url": item.url, "source": item.source, "title": item.title, "text": item.text,
+        "lang": item.lang, "published": item.published, "authors": item.authors,
+        "fetched_at": item.fetched_at, "fetched_url": item.fetched_url,
+        "content_hash": item.content_hash,
+    }
+
+
+class StorePipeline:
+    """Writes each item in its own transaction, so a killed crawl leaves nothing half-written."""
+
+    def __init__(self, db_path: str, crawler: Crawler) -> None:
+        self.db_path = db_path
+        self.crawler = crawler
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler.settings.get("NEWSMON_DB"), crawler)
+
+    def open_spider(self) -> None:
+        self.db = open_db(self.db_path)
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        item_id, outcome = save_item(self.db, item_row(item), item.classification)
+        item.classification["item_id"] = item_id
+        item.classification["store_outcome"] = outcome
+        self.crawler.stats.inc_value(f"newsmon/items_{outcome}")
+        return item

@@ -1,0 +1,197 @@
+"""Schema migrations: small functions applied once each, in order, recorded in `_migrations`.
+
+Each feature appends its own functions with `@migration`; a migration must be safe to run
+again (``if_not_exists``) because DDL in SQLite may commit early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = []
+
+TOPICS = ("torture", "art405", "detention")
+TRIAGE_STATUSES = ("new", "relevant", "not_relevant", "follow_up", "duplicate")
+
+
+def migration(fn: Migration) -> Migration:
+    """Register `fn` as the next migration; its name is its identity."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet applied; return their names."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        with db.atomic():
+            fn(db)
+            db["_migrations"].insert(
+                {"name": fn.__name__, "applied_at": datetime.now(timezone.utc).isoformat()}
+            )
+        applied.append(fn.__name__)
+    return applied
+
+
+@migration
+def m001_items(db: sqlite_utils.Database) -> None:
+    columns: dict[str, type] = {
+        "id": int, "url": str, "source": str, "title": str, "text": str, "lang": str,
+        "published": str, "authors": str, "fetched_at": str, "first_seen": str,
+        "fetched_url": str, "content_hash": str, "flagged": int, "topics": str,
+        "kz_relevant": int,
+    }
+    columns.update({f"score_{topic}": float for topic in TOPICS})
+    db["items"].create(columns, pk="id", not_null={"url"}, if_not_exists=True)
+    db["items"].create_index(["url"], unique=True, if_not_exists=True)
+    for cols in (["source"], ["lang"], ["flagged", "published"], ["published"]):
+        db["items"].create_index(cols, if_not_exists=True)
+    db["item_topics"].create(
+        {"item_id": int, "topic": str, "score": float, "evidence": str},
+        pk=("item_id", "topic"), foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["item_topics"].create_index(["topic"], if_not_exists=True)
+    db["item_entities"].create(
+        {"item_id": int, "kind": str, "value": str},
+        pk=("item_id", "kind", "value"), foreign_keys=[("item_id", "items", "id")],
+        if_not_exists=True,
+    )
+    db["item_entities"].create_index(["kind", "value"], if_not_exists=True)
+
+
+@migration
+def m002_items_fts(db: sqlite_utils.Database) -> None:
+    # Triggers keep the index in step with every insert, update and delete.
+    if "items_fts" not in db.table_names():
+        db["items"].enable_fts(["title", "text"], create_triggers=True)
+
+
+@migration
+def m003_triage(db: sqlite_utils.Database) -> None:
+    db["triage"].create(
+        {"item_id": int, "status": str, "note": str, "assigned_to": str,
+         "updated_by": str, "updated_at": str},
+        pk="item_id", foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["triage"].create_index(["status"], if_not_exists=True)
+
+
+@migration
+def m004_crawl_log(db: sqlite_utils.Database) -> None:
+    db["crawl_runs"].create(
+        {"id": int, "started_at": str, "ended_at": str, "status": str, "command": str,
+         "sources": str, "items_new": int, "items_updated": int, "items_unchanged": int,
+         "errors": int},
+        pk="id", if_not_exists=True,
+    )
+    db["crawl_errors"].create(
+        {"id": int, "run_id": int, "source": str, "url": str, "stage": str, "reason": str,
+         "at": str},
+        pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True,
+    )
+    db["crawl_errors"].create_index(["run_id"], if_not_exists=True)
+
+
+@migration
+def m005_digest_log(db: sqlite_utils.Database) -> None:
+    db["digest_log"].create(
+        {"id": int, "recipient": str, "item_id": int, "sent_at": str, "message_id": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["digest_log"].create_index(["recipient", "item_id"], unique=True, if_not_exists=True)
+
+
+@migration
+def m006_triage_log(db: sqlite_utils.Database) -> None:
+    # Append-only audit of every triage change; `triage` keeps only the latest per item.
+    db["triage_log"].create(
+        {"id": int, "item_id": int, "status": str, "note": str, "assigned_to": str,
+         "updated_by": str, "updated_at": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["triage_log"].create_index(["item_id", "updated_at"], if_not_exists=True)
+
+
+@migration
+def m_evidence_001_snapshots(db: sqlite_utils.Database) -> None:
+    # Evidence (issue #8): raw bodies gzip'd once per SHA-256 in `snapshot_blobs`; one
+    # `snapshots` row per version of an item; one `rechecks` row per re-fetch.
+    db["snapshot_blobs"].create(
+        {"sha256": str, "codec": str, "size": int, "stored_size": int, "data": bytes,
+         "created_at": str},
+        pk="sha256", if_not_exists=True,
+    )
+    db["snapshots"].create(
+        {"id": int, "item_id": int, "version": int, "reason": str, "fetched_at": str,
+         "url": str, "final_url": str, "status": int, "headers": str, "encoding": str,
+         "body_sha256": str, "body_size": int, "text_sha256": str, "title": str, "text": str,
+         "diff": str, "flagged": int, "classification": str},
+        pk="id", foreign_keys=[("item_id", "items", "id"), ("body_sha256", "snapshot_blobs")],
+        if_not_exists=True,
+    )
+    db["snapshots"].create_index(["item_id", "version"], unique=True, if_not_exists=True)
+    db["rechecks"].create(
+        {"id": int, "item_id": int, "checked_at": str, "outcome": str, "http_status": int,
+         "final_url": str, "detail": str, "similarity": float, "snapshot_id": int,
+         "headers": str, "body_sha256": str, "diff": str},
+        pk="id", foreign_keys=[("item_id", "items", "id"), ("snapshot_id", "snapshots", "id"),
+                               ("body_sha256", "snapshot_blobs")],
+        if_not_exists=True,
+    )
+    db["rechecks"].create_index(["item_id", "checked_at"], if_not_exists=True)
+    db["rechecks"].create_index(["outcome"], if_not_exists=True)
+    columns = {c.name for c in db["items"].columns}
+    for name in ("recheck_status", "rechecked_at"):
+        if name not in columns:
+            db["items"].add_column(name, str)
+    db["items"].create_index(["recheck_status"], if_not_exists=True)
+    db.create_view("item_versions", ITEM_VERSIONS_SQL, replace=True)
+    db.create_view("changed_or_removed", CHANGED_OR_REMOVED_SQL, replace=True)
+
+
+ITEM_VERSIONS_SQL = """
+SELECT s.item_id, i.title AS item_title, i.url, s.version, s.reason, s.fetched_at,
+       s.final_url, s.status, s.body_sha256, s.body_size, s.text_sha256, s.title,
+       length(s.text) AS text_chars, s.diff, s.id AS snapshot_id
+FROM snapshots s JOIN items i ON i.id = s.item_id
+ORDER BY s.item_id, s.version
+"""
+
+CHANGED_OR_REMOVED_SQL = """
+SELECT i.id AS item_id, i.title, i.url, i.source, i.first_seen, i.recheck_status,
+       i.rechecked_at,
+       (SELECT count(*) FROM snapshots s WHERE s.item_id = i.id) AS versions,
+       (SELECT r.detail FROM rechecks r WHERE r.item_id = i.id
+        ORDER BY r.checked_at DESC, r.id DESC LIMIT 1) AS last_detail,
+       (SELECT min(r.checked_at) FROM rechecks r WHERE r.item_id = i.id
+        AND r.outcome = 'removed') AS first_removed_at,
+       (SELECT min(s.fetched_at) FROM snapshots s WHERE s.item_id = i.id
+        AND s.version > 1) AS first_edited_at
+FROM items i
+WHERE i.recheck_status IN ('edited', 'removed')
+   OR EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id AND s.version > 1)
+   OR EXISTS (SELECT 1 FROM rechecks r WHERE r.item_id = i.id AND r.outcome = 'removed')
+"""
+
+
+@migration
+def m_alerts_001_subscriptions(db: sqlite_utils.Database) -> None:
+    # Alerts (issue #6): mirror of subscriptions.toml (without a file, the list itself, editable
+    # in Datasette); list columns hold JSON arrays. digest_state: when each digest last went out.
+    db["subscriptions"].create(
+        {"email": str, "name": str, "topics": str, "frequency": str, "label_language": str,
+         "regions": str, "persons": str, "sources": str, "languages": str, "origin": str},
+        pk="email", not_null={"name", "topics"}, if_not_exists=True,
+    )
+    db["digest_state"].create(
+        {"recipient": str, "last_digest_at": str, "last_sent_at": str, "last_message_id": str},
+        pk="recipient", if_not_exists=True,
+    )

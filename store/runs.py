@@ -1,0 +1,50 @@
+"""Crawl runs and their errors: every URL that did not become an item leaves a reason here."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+
+def utcnow() -> str:
+    """Now, as ISO 8601 UTC with seconds (how every timestamp in the database is written)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def start_run(db: sqlite_utils.Database, command: str, sources: list[str]) -> int:
+    """Open a `crawl_runs` row; runs left `running` by a killed process are marked `aborted`."""
+    with db.atomic():
+        db.execute("UPDATE crawl_runs SET status = 'aborted' WHERE status = 'running'")
+        return db["crawl_runs"].insert(
+            {"started_at": utcnow(), "status": "running", "command": command,
+             "sources": json.dumps(sources), "items_new": 0, "items_updated": 0,
+             "items_unchanged": 0, "errors": 0}
+        ).last_pk
+
+
+def record_error(
+    db: sqlite_utils.Database, run_id: int | None, source: str, url: str, stage: str,
+    reason: str,
+) -> None:
+    """Record why `url` did not become a stored item."""
+    with db.atomic():
+        db["crawl_errors"].insert(
+            {"run_id": run_id, "source": source, "url": url, "stage": stage,
+             "reason": reason[:2000], "at": utcnow()}
+        )
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int]) -> dict:
+    """Close the run with its counts; status is `ok` or `errors` by the recorded errors."""
+    errors = db.execute(
+        "SELECT count(*) FROM crawl_errors WHERE run_id = ?", [run_id]
+    ).fetchone()[0]
+    status = "errors" if errors else "ok"
+    values = {"ended_at": utcnow(), "status": status, "errors": errors}
+    values.update({k: int(counts.get(k, 0)) for k in
+                   ("items_new", "items_updated", "items_unchanged")})
+    with db.atomic():
+        db["crawl_runs"].update(run_id, values)
+    return dict(db["crawl_runs"].get(run_id))

@@ -1,0 +1,79 @@
+"""The digest's pure parts: when a digest is due, message building, settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from alerts.message import Digest, DigestItem, build_message, message_id, one_line
+from alerts.select import is_due, period_start
+from alerts.transport import SmtpSettings, TransportConfigError
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ALMATY)
+
+
+@pytest.mark.parametrize(("frequency", "now", "start"), [
+    ("daily", "2024-11-21 07:00:03", "2024-11-21 07:00:00"),
+    ("daily", "2024-11-21 06:59:59", "2024-11-20 07:00:00"),
+    ("weekly", "2024-11-21 08:00:00", "2024-11-18 07:00:00"),  # Thursday -> Monday
+    ("weekly", "2024-11-18 06:00:00", "2024-11-11 07:00:00"),  # Monday before 07:00
+])
+def test_period_start(frequency: str, now: str, start: str) -> None:
+    assert period_start(frequency, at(now), 7) == at(start)
+
+
+def test_daily_cron_at_seven_never_skips_a_day_by_a_few_seconds() -> None:
+    yesterday_send = at("2024-11-20 07:00:05").astimezone(timezone.utc).isoformat()
+    assert is_due("daily", yesterday_send, at("2024-11-21 07:00:02"), ALMATY, 7)
+    assert not is_due("daily", yesterday_send, at("2024-11-20 23:00:00"), ALMATY, 7)
+
+
+def test_due_rules() -> None:
+    now = at("2024-11-21 12:00:00")
+    just_now = (now - timedelta(minutes=1)).isoformat()
+    assert is_due("immediate", just_now, now, ALMATY, 7)
+    assert is_due("daily", None, now, ALMATY, 7)
+    assert not is_due("daily", just_now, now, ALMATY, 7)
+    assert is_due("daily", (now - timedelta(days=1)).isoformat(), now, ALMATY, 7)
+    assert not is_due("weekly", (now - timedelta(days=2)).isoformat(), now, ALMATY, 7)
+    assert is_due("weekly", (now - timedelta(days=7)).isoformat(), now, ALMATY, 7)
+
+
+def item(item_id: int, group: str, title: str = "T") -> DigestItem:
+    return DigestItem(id=item_id, title=title, url=f"https://a.test/{item_id}", source="s",
+                      lang="ru", published=f"2024-11-{10 + item_id}T00:00:00", topics=(group,),
+                      group=group, snippet="", item_link=None)
+
+
+def test_message_id_is_stable_and_order_free() -> None:
+    assert message_id("A@x.test", [3, 1, 2], "d") == message_id("a@x.test", [1, 2, 3], "d")
+    assert message_id("a@x.test", [1, 2], "d") != message_id("a@x.test", [1, 2, 3], "d")
+
+
+def test_russian_subject_and_header_safety() -> None:
+    digest = Digest(recipient="a@example.org", name="Айгерим\r\nBcc: x@y.test",
+                    label_language="ru", origin="table",
+                    items=(item(1, "torture"), item(2, "detention"), item(3, "detention")),
+                    when=at("2024-11-21 07:00:00"))
+    msg = build_message(digest, "newsmon <alerts@newsmon.test>", ("torture", "art405",
+                                                                  "detention"))
+    assert msg["Subject"] == "newsmon: пытки 1, задержания 2 — 21 нояб."
+    assert msg["Bcc"] is None
+    assert "\n" not in str(msg["To"]) and "a@example.org" in str(msg["To"])
+    assert one_line("a\r\nb\tc\u2028d") == "a b c d"
+
+
+def test_password_is_never_shown() -> None:
+    settings = SmtpSettings.from_env({"NEWSMON_SMTP_HOST": "mail.test",
+                                      "NEWSMON_SMTP_SECURITY": "starttls",
+                                      "NEWSMON_SMTP_USER": "u",
+                                      "NEWSMON_SMTP_PASSWORD": "s3cret"})
+    assert settings.port == 587 and "s3cret" not in repr(settings)
+    with pytest.raises(TransportConfigError, match="NEWSMON_SMTP_SECURITY"):
+        SmtpSettings.from_env({"NEWSMON_SMTP_HOST": "h", "NEWSMON_SMTP_SECURITY": "tls"})

@@ -1,0 +1,108 @@
+"""`newsmon run` as cron runs it: crawl then digest, quiet, one at a time (exit 75 otherwise).
+
+The crawl half gets a sources file whose only source is disabled, so these tests need no
+web site; the crawl itself is tested with the crawl command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from smtp_helpers import (
+    SmtpSink,
+    add_item,
+    free_port,
+    rows,
+    run_cli,
+    smtp_env,
+    start_cli,
+    write_subscriptions,
+)
+
+from crawler.lock import run_lock
+
+EX_TEMPFAIL = 75
+SOURCES = """
+[[source]]
+name = "off"
+title = "A disabled outlet"
+adapter = "feed"
+base_url = "http://127.0.0.1:9"
+languages = ["ru"]
+feeds = ["/rss"]
+enabled = false
+"""
+SUBSCRIPTION = """
+email = "aigerim@example.org"
+name = "Aigerim"
+topics = ["torture", "art405", "detention"]
+frequency = "immediate"
+label_language = "en"
+"""
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> dict:
+    """A folder as a cron job sees it: database with one flagged item, sources, subscriptions."""
+    db = tmp_path / "newsmon.db"
+    add_item(db, "https://a.test/1", "Activist detained in Aktobe", ["detention"])
+    (tmp_path / "sources.toml").write_text(SOURCES, encoding="utf-8")
+    write_subscriptions(tmp_path / "subscriptions.toml", SUBSCRIPTION)
+    return {"db": db, "dir": tmp_path,
+            "args": ["--db", str(db), "run", "--sources", str(tmp_path / "sources.toml")]}
+
+
+def test_run_is_quiet_on_success_and_logs_to_file(station: dict) -> None:
+    log_file = station["dir"] / "logs" / "newsmon.log"
+    log_file.parent.mkdir()
+    with SmtpSink() as sink:
+        result = run_cli(station["args"], smtp_env(sink.port, NEWSMON_LOG_FILE=str(log_file)),
+                         station["dir"])
+        assert result.returncode == 0, result.stderr
+        assert (result.stdout, result.stderr) == ("", "")
+        assert len(sink.received) == 1
+    assert rows(station["db"], "SELECT status FROM crawl_runs") == [("ok",)]
+    log = log_file.read_text(encoding="utf-8")
+    assert "newsmon run: crawl run 1 ok" in log and "1 message(s) with 1 item(s)" in log
+
+
+def test_run_verbose_prints_one_summary_line(station: dict) -> None:
+    with SmtpSink() as sink:
+        result = run_cli(["-v", *station["args"]], smtp_env(sink.port), station["dir"])
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("newsmon run: crawl run 1 ok: 0 new") and "1 item(s) delivered" in line
+
+
+def test_run_with_smtp_down_exits_nonzero_and_sends_later(station: dict) -> None:
+    port = free_port()
+    result = run_cli(station["args"], smtp_env(port), station["dir"])
+    assert result.returncode == 1
+    assert f"127.0.0.1:{port}" in result.stderr
+    assert rows(station["db"], "SELECT count(*) FROM digest_log") == [(0,)]
+    with SmtpSink(port=port) as sink:
+        assert run_cli(station["args"], smtp_env(port), station["dir"]).returncode == 0
+        assert len(sink.received) == 1
+
+
+def test_two_runs_started_together_one_works_one_exits_75(station: dict) -> None:
+    # A slow server keeps the first run busy long enough for the second to find it.
+    with SmtpSink(delay=4) as sink:
+        env = smtp_env(sink.port, NEWSMON_SMTP_TIMEOUT="30")
+        procs = [start_cli(station["args"], env, station["dir"]) for _ in range(2)]
+        outcomes = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
+        assert len(sink.received) == 1
+    codes = sorted(code for code, _ in outcomes)
+    assert codes == [0, EX_TEMPFAIL], outcomes
+    locked_stderr = next(err for code, err in outcomes if code == EX_TEMPFAIL)
+    assert "another run is in progress" in locked_stderr
+    assert rows(station["db"], "SELECT count(*) FROM digest_log") == [(1,)]
+
+
+def test_run_exits_75_at_once_while_a_crawl_holds_the_lock(station: dict) -> None:
+    with SmtpSink() as sink, run_lock(str(station["db"]), "crawl"):
+        result = run_cli(station["args"], smtp_env(sink.port), station["dir"], timeout=60)
+        assert result.returncode == EX_TEMPFAIL
+        assert "another run is in progress" in result.stderr
+        assert sink.received == []
