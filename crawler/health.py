@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -20,7 +20,7 @@ def _parse(stamp: str | None) -> datetime | None:
     if not stamp:
         return None
     parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _runs(db: sqlite_utils.Database, source: str) -> list[dict[str, Any]]:
@@ -73,7 +73,7 @@ def _last_success(runs: list[dict[str, Any]]) -> str | None:
 def source_health(db_path: str, sources: Iterable[Source],
                   now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per source: last run, last successful run, items in 7 days, failures, warning."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     rows = []
     try:
         db = sqlite_utils.Database(db_path)

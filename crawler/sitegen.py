@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from functools import partial
 from html import escape
@@ -32,11 +32,11 @@ class Site(dict):
 def _when(record: Mapping[str, Any], key: str = "published") -> datetime:
     value = str(record.get(key) or record["published"]).replace("Z", "+00:00")
     stamp = datetime.fromisoformat(value)
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def _iso_z(stamp: datetime, sep: str = "T") -> str:
-    return stamp.astimezone(timezone.utc).strftime(f"%Y-%m-%d{sep}%H:%M:%SZ")
+    return stamp.astimezone(UTC).strftime(f"%Y-%m-%d{sep}%H:%M:%SZ")
 
 
 def _authors(record: Mapping[str, Any]) -> list[str]:
@@ -69,7 +69,7 @@ def _rss_item(record: Mapping[str, Any], link: str, guid: str, content: bool) ->
     return (
         f"<item><title>{escape(record['title'])}</title><link>{link}</link>"
         f'<guid isPermaLink="false">{guid}</guid>'
-        f"<pubDate>{format_datetime(_when(record).astimezone(timezone.utc), usegmt=True)}</pubDate>"
+        f"<pubDate>{format_datetime(_when(record).astimezone(UTC), usegmt=True)}</pubDate>"
         f"{creators}<category>{escape(str(record.get('section') or 'news'))}</category>"
         f"<description>{escape(' '.join(record.get('paragraphs', [])[:1]))}</description>"
         f"{encoded if content else ''}</item>"
@@ -126,14 +126,17 @@ def _pangea_article(record: Mapping[str, Any], base_url: str, section_id: int,
     return html(f"""<!DOCTYPE html><html lang="{record.get('lang', 'ru')}"><head>
 <meta charset="utf-8"><title>{title}</title>
 <link rel="canonical" href="{base_url}{_pangea_path(record)}">
-<meta property="og:title" content="{title}"><meta name="Author" content="{escape(', '.join(authors))}">
+<meta property="og:title" content="{title}">
+<meta name="Author" content="{escape(', '.join(authors))}">
 <script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script></head>
 <body class="pg-article">{_pangea_chrome(related)}
 <div class="promo"><div class="wsw"><p>Subscribe to our newsletter.</p></div></div>
-<div id="content"><div class="category"><a href="/z/{section_id}">{escape(str(ld['articleSection']))}</a></div>
+<div id="content"><div class="category">
+<a href="/z/{section_id}">{escape(str(ld['articleSection']))}</a></div>
 <h1 class="title pg-title">{title}</h1>
 <div class="publishing-details"><div class="published"><span class="date">
-<time pubdate="pubdate" datetime="{published.isoformat()}">{published:%d.%m.%Y %H:%M}</time></span></div>
+<time pubdate="pubdate" datetime="{published.isoformat()}">{published:%d.%m.%Y %H:%M}</time>
+</span></div>
 <div class="links"><ul class="links__list">{byline}</ul></div></div>
 <div id="article-content" class="content-floated-wrap fb-quotable"><div class="wsw">
 {_paragraphs(record)}

@@ -15,7 +15,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Union
+from typing import Optional, Union
 from urllib.parse import parse_qs, urlsplit
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class Page:
             self.last_modified = time.time()
 
 
-Route = Union[Page, Callable[[dict[str, list[str]]], Page | None]]
+Route = Union[Page, Callable[[dict[str, list[str]]], Optional[Page]]]  # noqa: UP007, UP045
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(page.delay)
         status, headers, body = page.status, dict(page.headers), page.body
         if status == 200:
-            headers.setdefault("ETag", '"%s"' % hashlib.sha1(body).hexdigest()[:16])
+            headers.setdefault("ETag", f'"{hashlib.sha1(body).hexdigest()[:16]}"')
             headers.setdefault("Last-Modified", formatdate(page.last_modified, usegmt=True))
             if _not_modified(self.headers, headers):
                 status, body = 304, b""
@@ -120,7 +120,8 @@ class _Server(ThreadingHTTPServer):
 class SiteServer:
     """Threaded HTTP server on 127.0.0.1:<free port>; use as a context manager."""
 
-    def __init__(self, pages: MutableMapping[str, Route] | None = None, robots: bytes | None = None):
+    def __init__(self, pages: MutableMapping[str, Route] | None = None,
+                 robots: bytes | None = None):
         self.pages: MutableMapping[str, Route] = dict(pages or {})
         self.pages.setdefault("/robots.txt", Page(robots or DEFAULT_ROBOTS, 200,
                                                   {"Content-Type": "text/plain"}))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-
-import tomllib
 
 ADAPTERS = ("pangea", "wordpress", "feed", "sitemap")
 REQUIRED = ("name", "title", "adapter", "base_url", "languages")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from store.migrations import TRIAGE_STATUSES
@@ -54,7 +54,7 @@ LOG_SQL = """
 
 def apply_change(conn: sqlite3.Connection, item_ids: list[int], change: TriageChange) -> int:
     """Record `change` for each existing item in one transaction; return how many changed."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     placeholders = ",".join("?" for _ in item_ids)
     existing = [
         row[0] for row in

@@ -50,8 +50,19 @@ def failure_reason(failure: Any, request: Request) -> str:
         text = str(exc) or "request ignored"
         return "disallowed by robots.txt" if "robots.txt" in text.lower() else text
     host = urlsplit(request.url).hostname or request.url
-    timeout = request.meta.get("download_timeout", "?")
+    seconds = request.meta.get("download_timeout")
+    timeout = f"{seconds:g}" if isinstance(seconds, int | float) else "?"
     for kind, template in REASONS:
         if isinstance(exc, kind):
             return template.format(host=host, timeout=timeout)
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def is_http_status(failure: Any, status: int) -> bool:
+    """True when the failure is an HTTP error response with `status`."""
+    return isinstance(failure.value, HttpError) and failure.value.response.status == status
+
+
+def content_type(response: Any) -> str:
+    """The response's Content-Type, for failure reasons."""
+    return (response.headers.get("Content-Type") or b"").decode("latin-1") or "no Content-Type"

@@ -11,8 +11,8 @@ from parsel import Selector
 from spiders.feeds import to_utc_iso
 
 #: Where each hint is looked for, in order; adapters prepend their own selectors.
-TITLE_SELECTORS = ("h1.pg-title::text", "h1.entry-title::text", "meta[property='og:title']::attr(content)",
-                   "h1::text", "title::text")
+TITLE_SELECTORS = ("h1.pg-title::text", "h1.entry-title::text",
+                   "meta[property='og:title']::attr(content)", "h1::text", "title::text")
 TIME_SELECTORS = ("time[datetime]::attr(datetime)",
                   "meta[property='article:published_time']::attr(content)")
 AUTHOR_META = ("meta[name=Author]::attr(content)", "meta[name=author]::attr(content)")

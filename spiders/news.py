@@ -17,16 +17,15 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
-from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.items import ArticleItem
 from crawler.signals import fetch_failed, url_skipped
 from crawler.sources import Source, get_source, load_sources
 from spiders import pangea, urls, wordpress
-from spiders.errors import failure_reason
-from spiders.feeds import FeedEntry, FeedError, entry_date, parse_feed, parse_sitemap, to_utc_iso
+from spiders.errors import content_type, failure_reason, is_http_status
+from spiders.feeds import FeedEntry, FeedError, entry_date, parse_feed, parse_sitemap
 from spiders.hints import merge_hints, page_hints
-from spiders.state import FeedState, known_urls, utcnow
+from spiders.state import FeedState, changed, known_urls, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -313,16 +312,3 @@ class NewsSpider(Spider):
         clean = {u: v for u, v in self.validators.items() if u not in self.dirty_feeds}
         self.feed_state.save(clean)
 
-
-def changed(entry: FeedEntry, known_stamp: str | None) -> bool:
-    """True when the feed/sitemap says the article changed after we last fetched it."""
-    stamp = to_utc_iso(entry.updated)
-    return bool(stamp and known_stamp and stamp > known_stamp)
-
-
-def is_http_status(failure: Any, status: int) -> bool:
-    return isinstance(failure.value, HttpError) and failure.value.response.status == status
-
-
-def content_type(response: Response) -> str:
-    return (response.headers.get("Content-Type") or b"").decode("latin-1") or "no Content-Type"

@@ -68,4 +68,6 @@ def item_url(page_url: str, canonical: str | None, base_url: str) -> str:
     for candidate in (canonical, page_url):
         if candidate and urls.pangea_id(candidate) == article_id and urls.pangea_slug(candidate):
             return urls.pangea_canonical(base_url, article_id, urls.pangea_slug(candidate))
-    return urls.pangea_canonical(base_url, article_id) if article_id else urls.canonicalize(page_url)
+    if article_id:
+        return urls.pangea_canonical(base_url, article_id)
+    return urls.canonicalize(page_url)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
-from spiders.feeds import to_utc_iso
+from spiders.feeds import FeedEntry, to_utc_iso
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ FEED_STATE_TABLE = "feed_state"
 
 def utcnow() -> str:
     """Now, UTC, ISO 8601 with a Z: the form every timestamp newsmon writes takes."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _open(db_path: str) -> sqlite_utils.Database:
@@ -85,3 +85,9 @@ class FeedState:
         table.upsert_all(
             [{"url": url, "etag": etag, "last_modified": modified, "checked_at": now}
              for url, (etag, modified) in validators.items()], pk="url")
+
+
+def changed(entry: FeedEntry, known_stamp: str | None) -> bool:
+    """True when the feed/sitemap says the article changed after we last fetched it."""
+    stamp = to_utc_iso(entry.updated)
+    return bool(stamp and known_stamp and stamp > known_stamp)

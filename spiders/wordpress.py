@@ -21,10 +21,12 @@ LISTING_SELECTORS = ("article .entry-title a::attr(href)", "article a[rel=bookma
 _PAGE_SUFFIX = re.compile(r"page/(\d+)/?$")
 
 
-def rest_posts_url(rest_url: str, since: date | None, page: int, per_page: int = REST_PER_PAGE) -> str:
+def rest_posts_url(rest_url: str, since: date | None, page: int,
+                   per_page: int = REST_PER_PAGE) -> str:
     """REST API posts query, newest first, optionally `after` a date."""
-    params: dict[str, str | int] = {"per_page": per_page, "page": page, "orderby": "date",
-                                    "order": "desc", "_fields": "id,link,date_gmt,modified_gmt,title"}
+    params: dict[str, str | int] = {
+        "per_page": per_page, "page": page, "orderby": "date", "order": "desc",
+        "_fields": "id,link,date_gmt,modified_gmt,title"}
     if since:
         params["after"] = f"{since.isoformat()}T00:00:00"
     return urls.with_query(rest_url, **params)

@@ -7,7 +7,7 @@ again (``if_not_exists``) because DDL in SQLite may commit early.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -35,7 +35,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         with db.atomic():
             fn(db)
             db["_migrations"].insert(
-                {"name": fn.__name__, "applied_at": datetime.now(timezone.utc).isoformat()}
+                {"name": fn.__name__, "applied_at": datetime.now(UTC).isoformat()}
             )
         applied.append(fn.__name__)
     return applied

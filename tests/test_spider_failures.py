@@ -51,7 +51,8 @@ def test_broken_feeds_and_pages_each_produce_a_fetch_failed(tmp_path):
                          "FROM source_runs").fetchone()
     assert row[1:4] == (7, 4, 7) and row[0] >= 2 and '"feed: HTTP 404": 1' in row[4]
     with sqlite3.connect(tmp_path / "db.sqlite") as db:  # the feed with failed articles is retried
-        saved = {r[0].removeprefix(server.base_url) for r in db.execute("SELECT url FROM feed_state")}
+        saved = {r[0].removeprefix(server.base_url)
+                 for r in db.execute("SELECT url FROM feed_state")}
     assert saved == {site.feeds[0]}
 
 

@@ -68,15 +68,27 @@ def format_run(run: dict) -> str:
     return "\n".join(lines)
 
 
+def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` pairs (Scrapy's own convention) as a settings dict."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"-s expects NAME=VALUE, got {pair!r}")
+        settings[name.strip()] = value
+    return settings
+
+
 def run_crawl_job(
     app: AppContext, sources_path: str | Path, only: tuple[str, ...] = (),
-    since: date | None = None,
+    since: date | None = None, settings: tuple[str, ...] = (),
 ) -> int:
     """The crawl as `newsmon crawl` and `newsmon run` do it; returns the exit code."""
     sources = select_sources(sources_path, only)
+    overrides = parse_settings(settings)
     try:
         with run_lock(app.db_path, "crawl"):
-            code, run = crawl_sources(app, sources, since)
+            code, run = crawl_sources(app, sources, since, overrides)
     except AlreadyRunning as exc:
         click.echo(str(exc), err=True)
         return EXIT_LOCKED
@@ -95,7 +107,10 @@ def run_crawl_job(
 @click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Backfill archives back to this date (YYYY-MM-DD).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
 @click.pass_obj
-def crawl_cmd(app: AppContext, sources_path: str, only: tuple[str, ...], since) -> None:
+def crawl_cmd(app: AppContext, sources_path: str, only: tuple[str, ...], since,
+              settings: tuple[str, ...]) -> None:
     """Crawl the enabled sources once; exit 0 ok, 1 failures recorded, 2 bad config."""
-    sys.exit(run_crawl_job(app, sources_path, only, since.date() if since else None))
+    sys.exit(run_crawl_job(app, sources_path, only, since.date() if since else None, settings))

@@ -73,7 +73,9 @@ def run_cmd(app: AppContext, sources_path: str, only: tuple[str, ...],
     if log_file := os.environ.get("NEWSMON_LOG_FILE"):
         attach_log_file(log_file)
     quiet = dataclasses.replace(app, verbose=0)  # -v gets one line, not each half's report
-    crawl_code = run_crawl_job(quiet, sources_path, only)
+    # Scrapy logs every crawl at INFO; cron mails any output, so only -vv lets that through.
+    scrapy_log = () if app.verbose > 1 else ("LOG_LEVEL=WARNING",)
+    crawl_code = run_crawl_job(quiet, sources_path, only, settings=scrapy_log)
     if crawl_code == EXIT_LOCKED:
         sys.exit(EXIT_LOCKED)
     crawl_line = last_crawl_line(app)

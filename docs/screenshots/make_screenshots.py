@@ -12,8 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from classifiers import classify  # noqa: E402
 from datasette_helpers import PASSWORDS, serve  # noqa: E402
+
+from classifiers import classify  # noqa: E402
 from store.db import open_db  # noqa: E402
 from store.items import save_item  # noqa: E402
 

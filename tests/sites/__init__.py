@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,4 +97,4 @@ def run_crawl(sources: Path, name: str, db: Path, out: Path, *, base_url: str | 
 
 
 def utc_day(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(timezone.utc).date().isoformat()
+    return datetime.fromisoformat(iso).astimezone(UTC).date().isoformat()
