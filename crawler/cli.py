@@ -13,13 +13,14 @@ from crawler.commands.passwd_cmd import passwd_cmd
 from crawler.commands.recheck_cmd import recheck_cmd
 from crawler.commands.run_cmd import run_cmd
 from crawler.commands.serve_cmd import serve_cmd
+from crawler.commands.sources_cmd import sources_cmd
 from crawler.commands.verify_cmd import verify_cmd
 from crawler.context import AppContext
 from store.db import default_db_path
 
 COMMANDS = [
     crawl_cmd, serve_cmd, passwd_cmd, classify_cmd, reclassify_cmd, demo_cmd, digest_cmd, run_cmd,
-    recheck_cmd, verify_cmd, export_warc_cmd,
+    recheck_cmd, verify_cmd, export_warc_cmd, sources_cmd,
 ]
 
 

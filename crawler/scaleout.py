@@ -12,7 +12,7 @@ import logging
 import os
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -32,7 +32,7 @@ BUSY_STALE = 120.0  # a worker silent this long has died; the others stop waitin
 
 def default_run_key() -> str:
     """`NEWSMON_REDIS_RUN`, else the UTC hour: workers cron starts together share a run."""
-    return os.environ.get("NEWSMON_REDIS_RUN") or datetime.now(timezone.utc).strftime(
+    return os.environ.get("NEWSMON_REDIS_RUN") or datetime.now(UTC).strftime(
         "%Y%m%dT%H")
 
 
@@ -65,8 +65,24 @@ def source_key(template: str, spider: Any) -> str:
     return template.replace("%(source)s", source.replace("%", "%%"))
 
 
+class _Stats:
+    """Stats minus the `spider=` argument scrapy-redis 0.9.1 passes (deprecated in 2.19)."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
+        self.stats.inc_value(key, count, start)
+
+
 class SourceScheduler(Scheduler):
     """scrapy-redis's scheduler with per-source keys."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SourceScheduler:
+        instance = super().from_crawler(crawler)
+        instance.stats = _Stats(crawler.stats)
+        return instance
 
     def open(self, spider: Any) -> Any:
         self.queue_key = source_key(self.queue_key, spider)

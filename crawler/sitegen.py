@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from functools import partial
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from crawler.siteserver import Page, html, redirect, xml
 
@@ -188,6 +189,11 @@ def pangea_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, feed_id
 
 # --- WordPress --------------------------------------------------------------------------------
 
+def _wp_slug(name: str) -> str:
+    """A category slug as WordPress makes one: lower case, hyphens, UTF-8 percent-encoded."""
+    return quote("-".join(name.lower().split()), safe="-")
+
+
 def _wp_path(record: Mapping[str, Any]) -> str:
     return f"/{_when(record):%Y/%m/%d}/{record.get('slug') or record['id']}/"
 
@@ -266,11 +272,12 @@ def wordpress_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, page
         in_section = [r for r in records if str(r.get("section") or "news") == name]
         for page in range(1, math.ceil(len(in_section) / page_size) + 1):
             suffix = f"page/{page}/" if page > 1 else ""
-            site[f"/category/{name}/{suffix}"] = partial(_wp_listing, in_section, page_size, page)
+            site[f"/category/{_wp_slug(name)}/{suffix}"] = partial(
+                _wp_listing, in_section, page_size, page)
     items = [_rss_item(r, base_url + _wp_path(r), f"{base_url}/?p={r['id']}", True)
              for r in records[:feed_size]]
     site["/feed/"] = _rss(title, base_url, items)
     site["/wp-json/wp/v2/posts"] = partial(_wp_rest, records, base_url)
-    site.feeds, site.sections = ["/feed/"], [f"/category/{n}/" for n in sections]
+    site.feeds, site.sections = ["/feed/"], [f"/category/{_wp_slug(n)}/" for n in sections]
     site.sitemaps = []
     return site

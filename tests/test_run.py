@@ -1,11 +1,13 @@
 """`newsmon run` as cron runs it: crawl then digest, quiet, one at a time (exit 75 otherwise).
 
-The crawl half gets a sources file whose only source is disabled, so these tests need no
-web site; the crawl itself is tested with the crawl command.
+Most tests give the crawl half a sources file whose only source is disabled, so they need no
+web site; one crawls the bundled demo sites on loopback and checks what is mailed.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from smtp_helpers import (
     write_subscriptions,
 )
 
+from crawler.demo.sites import start_demo_sites
 from crawler.lock import run_lock
 
 EX_TEMPFAIL = 75
@@ -106,3 +109,30 @@ def test_run_exits_75_at_once_while_a_crawl_holds_the_lock(station: dict) -> Non
         assert result.returncode == EX_TEMPFAIL
         assert "another run is in progress" in result.stderr
         assert sink.received == []
+
+
+def test_run_crawls_local_sites_and_mails_what_was_flagged(tmp_path: Path) -> None:
+    sources, servers = start_demo_sites()
+    try:
+        (tmp_path / "sources.toml").write_text("\n".join(
+            "[[source]]\n" + "\n".join(
+                f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in (
+                    ("name", s.name), ("title", s.title), ("adapter", s.adapter),
+                    ("base_url", s.base_url), ("languages", list(s.languages)),
+                    ("feeds", list(s.feeds)), ("sections", list(s.sections))))
+            for s in sources), encoding="utf-8")
+        write_subscriptions(tmp_path / "subscriptions.toml", SUBSCRIPTION)
+        db = tmp_path / "newsmon.db"
+        with SmtpSink() as sink:
+            result = run_cli(["--db", str(db), "run", "--sources",
+                              str(tmp_path / "sources.toml")], smtp_env(sink.port), tmp_path)
+            (received,) = sink.received
+    finally:
+        for server in servers:
+            server.stop()
+    assert result.stdout == "" and "INFO" not in result.stderr  # Scrapy's chatter kept out
+    flagged = rows(db, "SELECT count(*) FROM items WHERE flagged = 1")[0][0]
+    assert flagged > 0
+    assert rows(db, "SELECT count(*) FROM digest_log") == [(flagged,)]
+    counts = [int(n) for n in re.findall(r"(\d+) [a-zA-Z]", received.message["Subject"])]
+    assert sum(counts) == flagged
