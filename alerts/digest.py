@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from email.message import EmailMessage
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,7 +42,7 @@ class DigestOptions:
     """When daily/weekly periods start, where item links point, and whether to record sends."""
 
     base_url: str | None = None
-    tz: tzinfo = timezone.utc
+    tz: tzinfo = UTC
     hour: int = DEFAULT_HOUR
     record: bool = True
     now: datetime | None = None  # tests pin the clock
@@ -126,7 +126,7 @@ def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transpor
 def send_digests(db: sqlite_utils.Database, subs: list[Subscription], transport: Transport,
                  options: DigestOptions) -> DigestReport:
     """Every due coordinator's digest; a refused recipient does not hold up the others."""
-    now = options.now or datetime.now(timezone.utc)
+    now = options.now or datetime.now(UTC)
     report = DigestReport()
     for sub in subs:
         try:

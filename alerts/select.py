@@ -103,7 +103,7 @@ def best_snippet(evidence_json: str | None) -> str:
 
 
 def load_item(db: sqlite_utils.Database, item_id: int, sub: Subscription,
-              base_url: str | None) -> DigestItem:
+              base_url: str | None) -> DigestItem | None:
     """A pending item as the message shows it, filed under its best-scoring subscribed topic."""
     item = db["items"].get(item_id)
     topic_rows = db.execute(
@@ -111,6 +111,8 @@ def load_item(db: sqlite_utils.Database, item_id: int, sub: Subscription,
         "ORDER BY score DESC, topic", [item_id],
     ).fetchall()
     ours = [row for row in topic_rows if row[0] in sub.topics]
+    if not ours:  # reclassified since the query: no longer ours
+        return None
     group, _, evidence = ours[0]
     return DigestItem(
         id=item_id, title=item.get("title") or "", url=item.get("url") or "",
@@ -129,4 +131,5 @@ def pending_items(db: sqlite_utils.Database, sub: Subscription,
     db.register_function(_casefold, deterministic=True, replace=True, name="casefold")
     sql, params = pending_sql(sub)
     ids = [row[0] for row in db.execute(sql, params).fetchall()]
-    return [load_item(db, item_id, sub, base_url) for item_id in ids]
+    items = (load_item(db, item_id, sub, base_url) for item_id in ids)
+    return [item for item in items if item is not None]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
-import tomllib
 
 from store.migrations import TOPICS
 

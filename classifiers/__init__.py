@@ -24,13 +24,14 @@ def classify(
     rules = rules or load_rules()
     title = title or ""
     body = f"{title}\n\n{text or ''}" if title else (text or "")
-    places = find_places(body, rules.gazetteer)
-    kz_relevant = is_kz_relevant(body, places, rules.gazetteer)
+    found = rules.scanner.scan(body)
+    places = find_places(found, rules.gazetteer)
+    kz_relevant = is_kz_relevant(found, places, rules.gazetteer)
     scores: dict[str, float] = {}
     topics: list[str] = []
     evidence: list[dict[str, str]] = []
     for topic in rules.topics:
-        score, hits = score_topic(topic, body, len(title), kz_relevant)
+        score, hits = score_topic(topic, found, len(title), kz_relevant)
         scores[topic.topic] = round(score, 2)
         if score >= topic.threshold:
             topics.append(topic.topic)
@@ -51,6 +52,6 @@ def classify(
         "evidence": evidence,
         "articles": find_articles(body),
         "places": places,
-        "persons": find_persons(body, rules.gazetteer),
+        "persons": find_persons(found, rules.gazetteer),
         "kz_relevant": kz_relevant,
     }

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .scan import Found
 from .validate import RulesError, Tables, check_keys, compile_regex, read_toml
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -130,13 +131,12 @@ def find_articles(text: str) -> list[str]:
     return sorted(found, key=found.__getitem__)
 
 
-def find_places(text: str, gazetteer: Gazetteer) -> list[str]:
+def find_places(found: Found, gazetteer: Gazetteer) -> list[str]:
     """Canonical place names; a city inside a matched region name is not repeated."""
     region_spans: list[tuple[int, int]] = []
     hits: dict[str, int] = {}
     for place in sorted(gazetteer.places, key=lambda p: p.kind != "region"):
-        for match in place.pattern.finditer(text):
-            span = match.span()
+        for span in found.spans(place.pattern):
             if place.kind == "city" and any(s <= span[0] < e for s, e in region_spans):
                 continue
             if place.kind == "region":
@@ -145,12 +145,12 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[str]:
     return sorted(hits, key=hits.__getitem__)
 
 
-def find_persons(text: str, gazetteer: Gazetteer) -> list[str]:
+def find_persons(found: Found, gazetteer: Gazetteer) -> list[str]:
     """Canonical names of watch-list people mentioned in the text."""
-    hits = {p.name: m.start() for p in gazetteer.persons if (m := p.pattern.search(text))}
+    hits = {p.name: spans[0][0] for p in gazetteer.persons if (spans := found.starts(p.pattern))}
     return sorted(hits, key=hits.__getitem__)
 
 
-def is_kz_relevant(text: str, places: list[str], gazetteer: Gazetteer) -> bool:
+def is_kz_relevant(found: Found, places: list[str], gazetteer: Gazetteer) -> bool:
     """True when the text names a Kazakhstan place or institution, whatever the outlet."""
-    return bool(places) or bool(gazetteer.kz_markers.search(text))
+    return bool(places) or bool(found.starts(gazetteer.kz_markers))

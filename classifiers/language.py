@@ -24,12 +24,12 @@ _LAT_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _ARAB_RE = re.compile(r"[\u0600-\u06ff]")
 
 # Cyrillic letters Kazakh uses and Russian does not; ә ғ қ ұ are the decisive ones.
-_KK_CYR_STRONG = set("әғқұӘҒҚҰ")
-_KK_CYR_WEAK = set("іңөүһІҢӨҮҺ")
-_KY_CYR = set("ңөүҢӨҮ")
+_KK_CYR_STRONG = frozenset("әғқұӘҒҚҰ")
+_KK_CYR_WEAK = frozenset("іңөүһІҢӨҮҺ")
+_KY_CYR = frozenset("ңөүҢӨҮ")
 # Letters that point to Ukrainian, Belarusian, Uzbek or Tajik Cyrillic instead.
-_NOT_KK_CYR = set("їєґўҳҷӯӣЇЄҐЎҲҶӮӢ")
-_RU_ONLY_CYR = set("ыэё")
+_NOT_KK_CYR = frozenset("їєґўҳҷӯӣЇЄҐЎҲҶӮӢ")
+_RU_ONLY_CYR = frozenset("ыэё")
 _KY_CYR_WORDS = frozenset(
     "жана менен үчүн боюнча тууралуу анын болуп кийин бирок дагы шаарынын".split()
 )
@@ -43,14 +43,19 @@ _RU_WORDS = frozenset(
 )
 
 # Kazakh Latin (2018 acute, 2021 and informal): letters other Latin scripts rarely mix.
-_KK_LAT_STRONG = set("ǵńǧŋū")
-_KK_LAT_WEAK = set("áóúýıişçäöüğñq")
+_KK_LAT_STRONG = frozenset("ǵńǧŋū")
+_KK_LAT_WEAK = frozenset("áóúýıişçäöüğñq")
 _UZ_LAT_RE = re.compile(r"[og][‘'ʻ]")
 _KK_LAT_WORDS = frozenset(
     "jáne jane men ben pen dep degen bul osy úshin ushin boıynsha boyynsha týraly turaly "
     "bolyp boldy edi qazaqstan qazaqstanda qala jyly jylǵy degen retinde qatysty "
     "habarlaıdy habarlaydy habarlaidy habarlady sonymen qatar keıin kein olar búgin "
     "bugin osyndaı ol biz siz".split()
+)
+# Words frequent in English and rare in the other Latin-script languages seen here.
+_EN_WORDS = frozenset(
+    "the and of to is was were that with for from by has have had been said which this "
+    "their they his her it its are be at on an who will would after".split()
 )
 _TK_LAT_WORDS = frozenset("we bilen üçin hem boýunça edildi bu şu onuň bolup".split())
 
@@ -67,7 +72,7 @@ def detect_language(text: str) -> str:
         return UNDETERMINED
     cyr = len(_CYR_RE.findall(sample))
     lat = len(_LAT_RE.findall(sample))
-    arab = len(_ARAB_RE.findall(sample))
+    arab = len(_ARAB_RE.findall(sample)) if _ARAB_RE.search(sample) else 0
     if arab > max(cyr, lat):
         return _arabic_script(sample)
     if cyr >= lat:
@@ -96,20 +101,19 @@ def _arabic_script(sample: str) -> str:
 def _cyrillic_script(words: list[str]) -> str | None:
     """Kazakh or Kyrgyz from letter and function-word evidence, else None."""
     lower = [w.lower() for w in words]
-    if sum(any(ch in _NOT_KK_CYR for ch in w) for w in lower) > 0.02 * len(lower):
+    if _count_with(lower, _NOT_KK_CYR) > 0.02 * len(lower):
         return None
-    strong = sum(any(ch in _KK_CYR_STRONG for ch in w) for w in lower)
-    weak = sum(any(ch in _KK_CYR_WEAK for ch in w) for w in lower)
-    kk_words = sum(w in _KK_CYR_WORDS for w in lower)
-    ru_words = sum(w in _RU_WORDS for w in lower)
+    strong = _count_with(lower, _KK_CYR_STRONG)
+    weak = _count_with(lower, _KK_CYR_WEAK)
+    kk_words = _count_in(lower, _KK_CYR_WORDS)
+    ru_words = _count_in(lower, _RU_WORDS)
     kk_evidence = strong + 0.5 * weak + 2 * kk_words
     if strong and kk_evidence > 0.15 * len(lower) and kk_evidence > 2 * ru_words:
         return "kk"
-    kyrgyz = sum(any(ch in _KY_CYR for ch in w) for w in lower)
-    kyrgyz += 2 * sum(w in _KY_CYR_WORDS for w in lower)
+    kyrgyz = _count_with(lower, _KY_CYR) + 2 * _count_in(lower, _KY_CYR_WORDS)
     if strong == 0 and kyrgyz > 0.08 * len(lower) and kyrgyz > ru_words:
         return "ky"
-    if any(ch in _RU_ONLY_CYR for w in lower for ch in w):
+    if _count_with(lower, _RU_ONLY_CYR):
         return "ru"  # ы э ё: Russian, never Bulgarian or Macedonian as langdetect may guess
     return None
 
@@ -117,10 +121,10 @@ def _cyrillic_script(words: list[str]) -> str | None:
 def _latin_script(words: list[str]) -> str | None:
     """Kazakh Latin (or Turkmen, which langdetect lacks) from letters and words."""
     lower = [w.lower() for w in words]
-    strong = sum(any(ch in _KK_LAT_STRONG for ch in w) for w in lower)
-    weak = sum(any(ch in _KK_LAT_WEAK for ch in w) for w in lower)
-    kk_words = sum(w in _KK_LAT_WORDS for w in lower)
-    tk_words = sum(w in _TK_LAT_WORDS for w in lower)
+    strong = _count_with(lower, _KK_LAT_STRONG)
+    weak = _count_with(lower, _KK_LAT_WEAK)
+    kk_words = _count_in(lower, _KK_LAT_WORDS)
+    tk_words = _count_in(lower, _TK_LAT_WORDS)
     tk_letters = sum(("ň" in w or "ž" in w) for w in lower)
     if tk_letters and tk_letters + tk_words > strong + kk_words:
         return "tk"
@@ -129,7 +133,20 @@ def _latin_script(words: list[str]) -> str | None:
     evidence = strong + 0.5 * weak + 2 * kk_words
     if evidence > 0.2 * len(lower) and strong + kk_words >= 1:
         return "kk"
+    en_words = _count_in(lower, _EN_WORDS)
+    if en_words >= 5 and en_words > 0.15 * len(lower) and strong + kk_words + tk_words == 0:
+        return "en"  # plain English: langdetect would say the same, at a hundred times the cost
     return None
+
+
+def _count_with(words: list[str], letters: frozenset[str]) -> int:
+    """How many words contain at least one of ``letters``."""
+    return sum(not letters.isdisjoint(w) for w in words)
+
+
+def _count_in(words: list[str], vocabulary: frozenset[str]) -> int:
+    """How many words are in ``vocabulary``."""
+    return sum(w in vocabulary for w in words)
 
 
 def _looks_russian(words: list[str]) -> bool:

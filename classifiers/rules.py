@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .entities import Gazetteer, load_gazetteer
+from .scan import Scanner
 from .validate import RulesError, Tables, check_keys, compile_regex, read_toml
 
 TOPICS = ("torture", "art405", "detention")
@@ -65,10 +66,22 @@ class TopicRules:
 
 @dataclass(frozen=True)
 class Rules:
-    """The compiled rule set: topics in fixed order plus places, persons and KZ markers."""
+    """The compiled rule set: topics in fixed order, the gazetteer and one shared scanner."""
 
     topics: tuple[TopicRules, ...]
     gazetteer: Gazetteer
+    scanner: Scanner
+
+
+def _patterns(topics: tuple[TopicRules, ...], gazetteer: Gazetteer) -> list[re.Pattern[str]]:
+    """Every pattern a classify call looks for, so one scan finds them all."""
+    out: list[re.Pattern[str]] = []
+    for topic in topics:
+        for rule in topic.terms + topic.negatives:
+            out.extend(p for p in (rule.pattern, rule.near, rule.unless) if p is not None)
+    out.extend(named.pattern for named in gazetteer.places + gazetteer.persons)
+    out.append(gazetteer.kz_markers)
+    return out
 
 
 def _compile_rule(entry: dict[str, Any], where: str) -> Rule:
@@ -143,7 +156,7 @@ def load_rules(path: str | Path | None = None, data_dir: str | Path | None = Non
 
 @lru_cache(maxsize=8)
 def _load_cached(rules_dir: Path, data_dir: Path | None) -> Rules:
-    """Compile once per directory; classify calls reuse the result."""
+    """Compile once per directory (and build the scanner); classify calls reuse the result."""
     if not rules_dir.is_dir():
         raise RulesError(f"{rules_dir}: rule directory not found")
     by_topic: dict[str, TopicRules] = {}
@@ -155,7 +168,6 @@ def _load_cached(rules_dir: Path, data_dir: Path | None) -> Rules:
     missing = [t for t in TOPICS if t not in by_topic]
     if missing:
         raise RulesError(f"{rules_dir}: no rule file for topic(s) {', '.join(missing)}")
-    return Rules(
-        topics=tuple(by_topic[t] for t in TOPICS),
-        gazetteer=load_gazetteer(data_dir),
-    )
+    topics = tuple(by_topic[t] for t in TOPICS)
+    gazetteer = load_gazetteer(data_dir)
+    return Rules(topics, gazetteer, Scanner.build(_patterns(topics, gazetteer)))

@@ -3,7 +3,7 @@
 Every rule, place, person and marker pattern starts with ``(?<!\\w)``, so it can only
 match where a token starts. Instead of a few hundred ``finditer`` scans (each paying a
 per-character cost), ``Scanner`` walks the token starts once and tries only the patterns
-whose possible first two (lower-cased) characters are the ones found there. The prefix
+whose possible first three (lower-cased) characters are the ones found there. The prefix
 sets come from the regex parser at load time; a pattern whose start cannot be worked out
 is still correct: it is searched on its own. ``scan`` reports every position where a
 pattern matches; ``leftmost`` turns that into exactly what ``finditer`` would return.
@@ -11,9 +11,10 @@ pattern matches; ``leftmost`` turns that into exactly what ``finditer`` would re
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from re import _casefix as casefix  # the case folds the re module itself applies
 from re import _constants as sre
@@ -22,7 +23,7 @@ from re import _parser as sre_parse
 Span = tuple[int, int]
 Hits = dict[int, list[Span]]
 
-PREFIX_LEN = 2
+PREFIX_LEN = 3
 MAX_PREFIXES = 512
 DECIMAL = "\x00"  # dispatch key standing for any non-ASCII decimal digit
 _TOKEN_START_RE = re.compile(r"(?<!\w)\S")
@@ -111,7 +112,7 @@ def _keys(char: str, ignore_case: bool) -> set[str]:
 
 
 def dispatch_keys(pattern: re.Pattern[str]) -> set[str] | None:
-    """Lower-cased prefixes (1 or PREFIX_LEN chars) every match starts with; None if unknown."""
+    """Lower-cased prefixes (1 to PREFIX_LEN chars) every match starts with; None if unknown."""
     try:
         prefixes = _prefixes(sre_parse.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - any parser surprise just means "search it on its own"
@@ -128,41 +129,78 @@ def dispatch_keys(pattern: re.Pattern[str]) -> set[str] | None:
     return keys
 
 
+class Found:
+    """What one ``Scanner.scan`` call found, looked up by the pattern objects themselves."""
+
+    __slots__ = ("_hits", "_index", "_text")
+
+    def __init__(self, text: str, hits: Hits, index: dict[int, int]) -> None:
+        self._text, self._hits, self._index = text, hits, index
+
+    def starts(self, pattern: re.Pattern[str]) -> list[Span]:
+        """Spans of ``pattern`` at every position where it matches, overlaps kept."""
+        i = self._index.get(id(pattern))
+        if i is None:  # not registered with the scanner: search on its own
+            return _all_starts(pattern, self._text)
+        return self._hits.get(i, [])
+
+    def spans(self, pattern: re.Pattern[str]) -> list[Span]:
+        """Exactly the spans ``pattern.finditer(text)`` yields."""
+        return leftmost(self.starts(pattern))
+
+    def within(self, pattern: re.Pattern[str], low: int, high: int) -> bool:
+        """True when a match of ``pattern`` starts in ``[low, high)``."""
+        spans = self.starts(pattern)
+        i = bisect.bisect_left(spans, (low, -1))
+        return i < len(spans) and spans[i][0] < high
+
+
 @dataclass(frozen=True)
 class Scanner:
     """Patterns plus a prefix dispatch table; ``scan`` finds every match start."""
 
     patterns: tuple[re.Pattern[str], ...]
-    table: dict[str, tuple[int, ...]]  # lower-cased 1- or 2-char prefix -> pattern indices
+    table: dict[str, tuple[int, ...]]  # lower-cased 1-3 char prefix -> pattern indices
     alone: tuple[int, ...]  # patterns searched with their own loop
+    index: dict[int, int]  # id() of every registered pattern object -> its index
 
     @classmethod
-    def build(cls, patterns: Sequence[re.Pattern[str]]) -> Scanner:
-        """Work out each pattern's possible prefixes and build the dispatch table."""
+    def build(cls, patterns: Iterable[re.Pattern[str]]) -> Scanner:
+        """Deduplicate the patterns, work out their prefixes, build the dispatch table."""
+        unique: dict[tuple[str, int], int] = {}
+        index: dict[int, int] = {}
+        kept: list[re.Pattern[str]] = []
+        for pattern in patterns:
+            key = (pattern.pattern, pattern.flags)
+            if key not in unique:
+                unique[key] = len(kept)
+                kept.append(pattern)
+            index[id(pattern)] = unique[key]
         by_key: dict[str, set[int]] = {}
         alone: list[int] = []
-        for i, pattern in enumerate(patterns):
+        for i, pattern in enumerate(kept):
             keys = dispatch_keys(pattern)
             if keys is None:
                 alone.append(i)
             for key in keys or ():
                 by_key.setdefault(key, set()).add(i)
-        table = {
-            key: tuple(sorted(ids | by_key.get(key[0], set()) if len(key) > 1 else ids))
+        table = {  # a long key also holds the patterns of its shorter prefixes
+            key: tuple(sorted(ids.union(*(by_key.get(key[:n], ()) for n in range(1, len(key))))))
             for key, ids in by_key.items()
         }
-        return cls(tuple(patterns), table, tuple(alone))
+        return cls(tuple(kept), table, tuple(alone), index)
 
-    def scan(self, text: str) -> Hits:
-        """Pattern index -> spans of its matches at every position where one starts."""
+    def scan(self, text: str) -> Found:
+        """Every position where each registered pattern matches."""
         hits: Hits = {}
         table, patterns = self.table, self.patterns
         low = _lower(text)
         for token in _TOKEN_START_RE.finditer(text):
             pos = token.start()
-            indices = table.get(low[pos : pos + PREFIX_LEN]) or table.get(low[pos])
+            key = low[pos : pos + PREFIX_LEN]
+            indices = table.get(key) or table.get(key[:2]) or table.get(key[0])
             if indices is None:
-                if not low[pos].isdecimal():
+                if not key[0].isdecimal():
                     continue
                 indices = table.get(DECIMAL, ())
             for i in indices:
@@ -173,7 +211,7 @@ class Scanner:
             spans = _all_starts(patterns[i], text)
             if spans:
                 hits[i] = spans
-        return hits
+        return Found(text, hits, self.index)
 
 
 def _lower(text: str) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .rules import Rule, TopicRules
+from .scan import Found
 
 SNIPPET_RADIUS = 60
 _SPACE_RE = re.compile(r"\s+")
@@ -33,44 +34,41 @@ def snippet(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + body + ("…" if right < len(text) else "")
 
 
-def _accepted(rule: Rule, text: str, match: re.Match[str]) -> bool:
+def _accepted(rule: Rule, found: Found, start: int, end: int) -> bool:
     """A match counts if its required neighbour is near and no cancelling context is."""
-    start, end = match.span()
-    if rule.near is not None:
-        window = text[max(0, start - rule.window) : end + rule.window]
-        if not rule.near.search(window):
-            return False
-    if rule.unless is not None:
-        window = text[max(0, start - rule.unless_window) : end + rule.unless_window]
-        if rule.unless.search(window):
-            return False
-    return True
+    if rule.near is not None and not found.within(
+        rule.near, start - rule.window, end + rule.window
+    ):
+        return False
+    return rule.unless is None or not found.within(
+        rule.unless, start - rule.unless_window, end + rule.unless_window
+    )
 
 
-def rule_hits(rule: Rule, text: str) -> list[Hit]:
+def rule_hits(rule: Rule, found: Found) -> list[Hit]:
     """Every accepted match of one rule."""
     return [
-        Hit(rule.id, m.start(), m.end())
-        for m in rule.pattern.finditer(text)
-        if _accepted(rule, text, m)
+        Hit(rule.id, start, end)
+        for start, end in found.spans(rule.pattern)
+        if _accepted(rule, found, start, end)
     ]
 
 
 def score_topic(
-    topic: TopicRules, text: str, title_len: int, kz_relevant: bool
+    topic: TopicRules, found: Found, title_len: int, kz_relevant: bool
 ) -> tuple[float, list[Hit]]:
-    """Score a topic over ``text`` (title first, ``title_len`` chars long)."""
+    """Score a topic from one scan of the text (title first, ``title_len`` chars long)."""
     total = 0.0
     evidence: list[Hit] = []
     for rule in topic.terms:
-        hits = rule_hits(rule, text)
+        hits = rule_hits(rule, found)
         if not hits:
             continue
-        boost = topic.title_boost if any(h.start < title_len for h in hits) else 1.0
+        boost = topic.title_boost if hits[0].start < title_len else 1.0
         total += rule.weight * boost * (1 + 0.25 * min(len(hits) - 1, 2))
         evidence.append(hits[0])
     for rule in topic.negatives:
-        if rule_hits(rule, text):
+        if rule_hits(rule, found):
             total -= rule.weight
     if not kz_relevant:
         total *= topic.foreign_factor

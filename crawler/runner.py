@@ -33,9 +33,11 @@ def run_crawl(
     process = CrawlerProcess(settings)
     crawlers = {}
     for source in sources:
-        crawler = process.create_crawler(NewsSpider)
-        crawlers[source.name] = crawler
-        process.crawl(crawler, source=source, since=since)
+        # Pass the class, not a pre-made Crawler: crawl() applies the spider's own
+        # update_settings (its offsite middleware and health extension) to a fresh copy.
+        before = set(process.crawlers)
+        process.crawl(NewsSpider, source=source, since=since)
+        crawlers[source.name] = (set(process.crawlers) - before).pop()
     process.start()
     return {name: crawler.stats.get_stats() for name, crawler in crawlers.items()}
 

@@ -68,7 +68,7 @@ class NewsSpider(Spider):
         source = self.source_arg
         if isinstance(source, str):
             source = get_source(load_sources(settings.get("NEWSMON_SOURCES")), source)
-        if base := settings.get("NEWSMON_BASE_URL"):
+        if base := settings.get("NEWSMON_SOURCE_BASE_URL"):
             source = source.with_base_url(base)
         self.source: Source = source
         self.allowed_domains = [urls.netloc(source.base_url).split(":")[0]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +29,7 @@ def test_period_start(frequency: str, now: str, start: str) -> None:
 
 
 def test_daily_cron_at_seven_never_skips_a_day_by_a_few_seconds() -> None:
-    yesterday_send = at("2024-11-20 07:00:05").astimezone(timezone.utc).isoformat()
+    yesterday_send = at("2024-11-20 07:00:05").astimezone(UTC).isoformat()
     assert is_due("daily", yesterday_send, at("2024-11-21 07:00:02"), ALMATY, 7)
     assert not is_due("daily", yesterday_send, at("2024-11-20 23:00:00"), ALMATY, 7)
 

@@ -34,7 +34,7 @@ from crawler.runner import run_crawl
 from crawler.scaleout import redis_settings
 from crawler.sources import load_sources
 sources, db, run_id, redis_url, run_key, agent, base = sys.argv[1:8]
-overrides = {**redis_settings(redis_url, run_key), "NEWSMON_BASE_URL": base,
+overrides = {**redis_settings(redis_url, run_key), "NEWSMON_SOURCE_BASE_URL": base,
              "USER_AGENT": agent, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
              # A worker pulls up to CONCURRENT_REQUESTS from the shared queue at once; keep it
              # at the per-domain limit so one worker does not hoard the queue.

@@ -61,13 +61,15 @@ def last_crawl_line(app: AppContext) -> str:
               default=lambda: str(default_sources_path()),
               show_default="$NEWSMON_SOURCES or sources.toml", help="Sources file (TOML).")
 @click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting for the crawl, as with `newsmon crawl`.")
 @click.option("--subscriptions", "subscriptions_path", type=click.Path(dir_okay=False),
               default=None, show_default="$NEWSMON_SUBSCRIPTIONS or ./subscriptions.toml",
               help="Subscriptions file; without one, the subscriptions table is used.")
 @click.option("--base-url", default=None, show_default="$NEWSMON_BASE_URL",
               help="Datasette URL the messages link items to.")
 @click.pass_obj
-def run_cmd(app: AppContext, sources_path: str, only: tuple[str, ...],
+def run_cmd(app: AppContext, sources_path: str, only: tuple[str, ...], settings: tuple[str, ...],
             subscriptions_path: str | None, base_url: str | None) -> None:
     """Crawl the enabled sources, then email the due digests (for cron); 75: already running."""
     if log_file := os.environ.get("NEWSMON_LOG_FILE"):
@@ -75,7 +77,7 @@ def run_cmd(app: AppContext, sources_path: str, only: tuple[str, ...],
     quiet = dataclasses.replace(app, verbose=0)  # -v gets one line, not each half's report
     # Scrapy logs every crawl at INFO; cron mails any output, so only -vv lets that through.
     scrapy_log = () if app.verbose > 1 else ("LOG_LEVEL=WARNING",)
-    crawl_code = run_crawl_job(quiet, sources_path, only, settings=scrapy_log)
+    crawl_code = run_crawl_job(quiet, sources_path, only, settings=(*scrapy_log, *settings))
     if crawl_code == EXIT_LOCKED:
         sys.exit(EXIT_LOCKED)
     crawl_line = last_crawl_line(app)

@@ -1,0 +1,116 @@
+"""Shared pieces of the fault suite: article pages, feeds, a measured crawl, recorded figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+
+FAULTS_DIR = Path(__file__).resolve().parent
+LAST_RUN = FAULTS_DIR / "last_run.json"
+FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+_figures_lock = threading.Lock()
+
+#: Runs the CLI like tests.conftest.run_newsmon, then writes its own peak RSS (KiB) to a file.
+_MEASURED_MAIN = (
+    "import atexit, os, resource\n"
+    "def _peak():\n"
+    "    with open(os.environ['NEWSMON_TEST_RSS_FILE'], 'w') as f:\n"
+    "        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    "atexit.register(_peak)\n"
+    "from crawler.cli import main\n"
+    "main()\n"
+)
+
+
+def article_text(n: int, words: str = "Полицейские задержали активиста в Алматы") -> str:
+    """A paragraph long enough to pass the extractor's minimum, unique per `n`."""
+    return " ".join(f"{words} номер {n}, сообщили правозащитники {i}." for i in range(12))
+
+
+def article_html(title: str, text: str, charset: str | None = "utf-8") -> str:
+    """An article page; `charset` None leaves out the <meta charset> declaration."""
+    meta = f'<meta charset="{charset}">' if charset else ""
+    return (f"<!DOCTYPE html><html><head>{meta}<title>{escape(title)}</title></head><body>"
+            f"<nav>Главная | Новости</nav><article><h1>{escape(title)}</h1>"
+            f"<p>{escape(text)}</p><p>{escape(text[::-1][:200])}</p></article>"
+            "<footer>© редакция</footer></body></html>")
+
+
+def rss(links: list[str], titles: bool = False) -> str:
+    """An RSS 2.0 feed announcing `links` (as given: relative, absolute or garbage)."""
+    items = "".join(
+        f"<item>{f'<title>t{n}</title>' if titles else ''}<link>{escape(link)}</link></item>"
+        for n, link in enumerate(links))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>feed</title><link>/</link>{items}</channel></rss>")
+
+
+def feed_source(path: Path, name: str, base_url: str, feeds: list[str]) -> Path:
+    """A sources.toml with one `feed` adapter source."""
+    path.write_text(
+        f'[[source]]\nname = "{name}"\ntitle = "{name}"\nadapter = "feed"\n'
+        f'base_url = "{base_url}/"\nlanguages = ["ru"]\ncountry = "KZ"\n'
+        f"feeds = {json.dumps(feeds)}\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class Measured:
+    """A finished CLI run: exit code, output and the process's peak RSS in MiB."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_rss_mib: float
+    seconds: float
+
+
+def measured_newsmon(*args: str, tmp: Path, env: dict[str, str] | None = None,
+                     timeout: float = 240) -> Measured:
+    """`newsmon ARGS` in a fresh interpreter that reports its own peak RSS."""
+    import time
+
+    rss_file = tmp / f"rss-{os.getpid()}-{time.monotonic_ns()}.txt"
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "NEWSMON_TEST_RSS_FILE": str(rss_file),
+                **(env or {})}
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", _MEASURED_MAIN, *args], capture_output=True,
+                          text=True, env=full_env, timeout=timeout, cwd=str(ROOT))
+    peak_kib = int(rss_file.read_text()) if rss_file.exists() else 0
+    return Measured(proc.returncode, proc.stdout, proc.stderr, round(peak_kib / 1024, 1),
+                    round(time.monotonic() - started, 1))
+
+
+def newsmon_popen(*args: str, env: dict[str, str] | None = None, **kwargs: Any
+                  ) -> subprocess.Popen[str]:
+    """`newsmon ARGS` started in the background (to kill it, or to race it)."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.Popen([sys.executable, "-c", "from crawler.cli import main; main()",
+                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=full_env, cwd=str(ROOT), **kwargs)
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def record_figures(section: str, figures: dict[str, Any]) -> None:
+    """Merge this test's measured figures into tests/faults/last_run.json (the report's source)."""
+    from datetime import UTC, datetime
+
+    with _figures_lock:
+        data = json.loads(LAST_RUN.read_text()) if LAST_RUN.exists() else {}
+        data[section] = {**figures, "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
+        LAST_RUN.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+                            encoding="utf-8")
