@@ -228,8 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        small = measure_store(folder / f"small-{items // 10}.db", items // 10, args.requests)
-        big = measure_store(folder / f"big-{items}.db", items, args.requests)
+        # The file is named newsmon.db because Datasette names the database after it.
+        paths = [folder / f"{label}-{count}" / "newsmon.db"
+                 for label, count in (("small", items // 10), ("big", items))]
+        for path in paths:
+            path.parent.mkdir(exist_ok=True)
+            for old in path.parent.glob("newsmon.db*"):
+                old.unlink()
+        small = measure_store(paths[0], items // 10, args.requests)
+        big = measure_store(paths[1], items, args.requests)
         report(small, big)
     return 0
 

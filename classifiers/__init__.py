@@ -30,8 +30,9 @@ def classify(
     scores: dict[str, float] = {}
     topics: list[str] = []
     evidence: list[dict[str, str]] = []
+    persons = tuple(p.pattern for p in rules.gazetteer.persons)
     for topic in rules.topics:
-        score, hits = score_topic(topic, found, len(title), kz_relevant)
+        score, hits = score_topic(topic, found, len(title), kz_relevant, persons)
         scores[topic.topic] = round(score, 2)
         if score >= topic.threshold:
             topics.append(topic.topic)

@@ -15,8 +15,14 @@ from langdetect.lang_detect_exception import LangDetectException
 
 langdetect.DetectorFactory.seed = 0
 
-PREFIX_CHARS = 2000
+PREFIX_CHARS = 1000  # plenty for a script/word-count decision, and bounds the cost
 UNDETERMINED = "und"
+
+def _letters(letters: str) -> re.Pattern[str]:
+    """A regex matching each space-separated word that contains one of ``letters``."""
+    chars = re.escape(letters.lower())
+    return re.compile(rf"(?<!\S)[^\s{chars}]*[{chars}]\S*")
+
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CYR_RE = re.compile(r"[\u0400-\u04ff]")
@@ -24,12 +30,12 @@ _LAT_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _ARAB_RE = re.compile(r"[\u0600-\u06ff]")
 
 # Cyrillic letters Kazakh uses and Russian does not; ә ғ қ ұ are the decisive ones.
-_KK_CYR_STRONG = frozenset("әғқұӘҒҚҰ")
-_KK_CYR_WEAK = frozenset("іңөүһІҢӨҮҺ")
-_KY_CYR = frozenset("ңөүҢӨҮ")
+_KK_CYR_STRONG = _letters("әғқұӘҒҚҰ")
+_KK_CYR_WEAK = _letters("іңөүһІҢӨҮҺ")
+_KY_CYR = _letters("ңөүҢӨҮ")
 # Letters that point to Ukrainian, Belarusian, Uzbek or Tajik Cyrillic instead.
-_NOT_KK_CYR = frozenset("їєґўҳҷӯӣЇЄҐЎҲҶӮӢ")
-_RU_ONLY_CYR = frozenset("ыэё")
+_NOT_KK_CYR = _letters("їєґўҳҷӯӣЇЄҐЎҲҶӮӢ")
+_RU_ONLY_CYR = _letters("ыэё")
 _KY_CYR_WORDS = frozenset(
     "жана менен үчүн боюнча тууралуу анын болуп кийин бирок дагы шаарынын".split()
 )
@@ -43,9 +49,10 @@ _RU_WORDS = frozenset(
 )
 
 # Kazakh Latin (2018 acute, 2021 and informal): letters other Latin scripts rarely mix.
-_KK_LAT_STRONG = frozenset("ǵńǧŋū")
-_KK_LAT_WEAK = frozenset("áóúýıişçäöüğñq")
-_UZ_LAT_RE = re.compile(r"[og][‘'ʻ]")
+_KK_LAT_STRONG = _letters("ǵńǧŋū")
+_KK_LAT_WEAK = _letters("áóúýıişçäöüğñq")
+_UZ_LAT_RE = re.compile(r"(?<!\S)\S*?[og][‘'ʻ]\S*")  # one match per Uzbek-looking word
+_TK_LETTERS = _letters("ňž")
 _KK_LAT_WORDS = frozenset(
     "jáne jane men ben pen dep degen bul osy úshin ushin boıynsha boyynsha týraly turaly "
     "bolyp boldy edi qazaqstan qazaqstanda qala jyly jylǵy degen retinde qatysty "
@@ -70,15 +77,14 @@ def detect_language(text: str) -> str:
     words = _WORD_RE.findall(sample)
     if not words:
         return UNDETERMINED
-    cyr = len(_CYR_RE.findall(sample))
-    lat = len(_LAT_RE.findall(sample))
-    arab = len(_ARAB_RE.findall(sample)) if _ARAB_RE.search(sample) else 0
+    initials = "".join(w[0] for w in words)  # the script of each word is that of its start
+    cyr = len(_CYR_RE.findall(initials))
+    lat = len(_LAT_RE.findall(initials))
+    arab = len(_ARAB_RE.findall(initials))
     if arab > max(cyr, lat):
         return _arabic_script(sample)
-    if cyr >= lat:
-        guess = _cyrillic_script(words)
-    else:
-        guess = _latin_script(words)
+    joined = " ".join(words).lower()
+    guess = _cyrillic_script(joined) if cyr >= lat else _latin_script(joined)
     if guess:
         return guess
     code = _langdetect(sample)
@@ -98,50 +104,50 @@ def _arabic_script(sample: str) -> str:
     return _langdetect(sample)
 
 
-def _cyrillic_script(words: list[str]) -> str | None:
+def _cyrillic_script(joined: str) -> str | None:
     """Kazakh or Kyrgyz from letter and function-word evidence, else None."""
-    lower = [w.lower() for w in words]
-    if _count_with(lower, _NOT_KK_CYR) > 0.02 * len(lower):
+    lower = joined.split(" ")
+    if _count_with(joined, _NOT_KK_CYR) > 0.02 * len(lower):
         return None
-    strong = _count_with(lower, _KK_CYR_STRONG)
-    weak = _count_with(lower, _KK_CYR_WEAK)
+    strong = _count_with(joined, _KK_CYR_STRONG)
+    weak = _count_with(joined, _KK_CYR_WEAK)
     kk_words = _count_in(lower, _KK_CYR_WORDS)
     ru_words = _count_in(lower, _RU_WORDS)
     kk_evidence = strong + 0.5 * weak + 2 * kk_words
     if strong and kk_evidence > 0.15 * len(lower) and kk_evidence > 2 * ru_words:
         return "kk"
-    kyrgyz = _count_with(lower, _KY_CYR) + 2 * _count_in(lower, _KY_CYR_WORDS)
+    kyrgyz = _count_with(joined, _KY_CYR) + 2 * _count_in(lower, _KY_CYR_WORDS)
     if strong == 0 and kyrgyz > 0.08 * len(lower) and kyrgyz > ru_words:
         return "ky"
-    if _count_with(lower, _RU_ONLY_CYR):
+    if _count_with(joined, _RU_ONLY_CYR):
         return "ru"  # ы э ё: Russian, never Bulgarian or Macedonian as langdetect may guess
     return None
 
 
-def _latin_script(words: list[str]) -> str | None:
-    """Kazakh Latin (or Turkmen, which langdetect lacks) from letters and words."""
-    lower = [w.lower() for w in words]
-    strong = _count_with(lower, _KK_LAT_STRONG)
-    weak = _count_with(lower, _KK_LAT_WEAK)
+def _latin_script(joined: str) -> str | None:
+    """Kazakh Latin, Turkmen (which langdetect lacks) or plain English, else None."""
+    lower = joined.split(" ")
+    strong = _count_with(joined, _KK_LAT_STRONG)
+    weak = _count_with(joined, _KK_LAT_WEAK)
     kk_words = _count_in(lower, _KK_LAT_WORDS)
     tk_words = _count_in(lower, _TK_LAT_WORDS)
-    tk_letters = sum(("ň" in w or "ž" in w) for w in lower)
+    en_words = _count_in(lower, _EN_WORDS)
+    if en_words >= 5 and en_words > 0.1 * len(lower) and en_words > 5 * (strong + kk_words):
+        return "en"  # plain English (its i, q and ü are no Kazakh evidence); no langdetect needed
+    tk_letters = _count_with(joined, _TK_LETTERS)
     if tk_letters and tk_letters + tk_words > strong + kk_words:
         return "tk"
-    if sum(bool(_UZ_LAT_RE.search(w)) for w in lower) > 0.03 * len(lower):
+    if len(_UZ_LAT_RE.findall(joined)) > 0.03 * len(lower):
         return None
     evidence = strong + 0.5 * weak + 2 * kk_words
     if evidence > 0.2 * len(lower) and strong + kk_words >= 1:
         return "kk"
-    en_words = _count_in(lower, _EN_WORDS)
-    if en_words >= 5 and en_words > 0.15 * len(lower) and strong + kk_words + tk_words == 0:
-        return "en"  # plain English: langdetect would say the same, at a hundred times the cost
     return None
 
 
-def _count_with(words: list[str], letters: frozenset[str]) -> int:
-    """How many words contain at least one of ``letters``."""
-    return sum(not letters.isdisjoint(w) for w in words)
+def _count_with(joined: str, letters: re.Pattern[str]) -> int:
+    """How many words of the space-joined lower-case words contain one of ``letters``."""
+    return len(letters.findall(joined))
 
 
 def _count_in(words: list[str], vocabulary: frozenset[str]) -> int:

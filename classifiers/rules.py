@@ -32,7 +32,14 @@ _FILE_OPTIONAL = {
     "examples": dict,
 }
 _RULE_KEYS = {"id": str, "lang": list, "pattern": str, "weight": float}
-_RULE_OPTIONAL = {"near": str, "window": int, "unless": str, "unless_window": int, "note": str}
+_RULE_OPTIONAL = {
+    "near": str,
+    "near_watchlist": bool,
+    "window": int,
+    "unless": str,
+    "unless_window": int,
+    "note": str,
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class Rule:
     window: int = DEFAULT_WINDOW
     unless: re.Pattern[str] | None = None
     unless_window: int = 40
+    near_watchlist: bool = False  # a watch-list person within the window also satisfies near
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ def _compile_rule(entry: dict[str, Any], where: str) -> Rule:
         raise RulesError(f"{where}: weight must be in (0, 1]")
     near = entry.get("near")
     unless = entry.get("unless")
+    if entry.get("near_watchlist") and not near:
+        raise RulesError(f"{where}: near_watchlist needs 'near'")
     return Rule(
         id=entry["id"],
         langs=tuple(entry["lang"]),
@@ -104,6 +114,7 @@ def _compile_rule(entry: dict[str, Any], where: str) -> Rule:
         window=entry.get("window", DEFAULT_WINDOW),
         unless=compile_regex(unless, f"{where} unless") if unless else None,
         unless_window=entry.get("unless_window", 40),
+        near_watchlist=entry.get("near_watchlist", False),
     )
 
 

@@ -14,6 +14,7 @@ from .rules import Rule, TopicRules
 from .scan import Found
 
 SNIPPET_RADIUS = 60
+Persons = tuple[re.Pattern[str], ...]
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -34,34 +35,40 @@ def snippet(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + body + ("…" if right < len(text) else "")
 
 
-def _accepted(rule: Rule, found: Found, start: int, end: int) -> bool:
+def _near(rule: Rule, found: Found, start: int, end: int, persons: Persons) -> bool:
+    """The rule's neighbour (or, if allowed, a watch-list person) is within its window."""
+    low, high = start - rule.window, end + rule.window
+    if found.within(rule.near, low, high):
+        return True
+    return rule.near_watchlist and any(found.within(p, low, high) for p in persons)
+
+
+def _accepted(rule: Rule, found: Found, start: int, end: int, persons: Persons) -> bool:
     """A match counts if its required neighbour is near and no cancelling context is."""
-    if rule.near is not None and not found.within(
-        rule.near, start - rule.window, end + rule.window
-    ):
+    if rule.near is not None and not _near(rule, found, start, end, persons):
         return False
     return rule.unless is None or not found.within(
         rule.unless, start - rule.unless_window, end + rule.unless_window
     )
 
 
-def rule_hits(rule: Rule, found: Found) -> list[Hit]:
-    """Every accepted match of one rule."""
+def rule_hits(rule: Rule, found: Found, persons: Persons = ()) -> list[Hit]:
+    """Every accepted match of one rule (``persons``: watch-list name patterns)."""
     return [
         Hit(rule.id, start, end)
         for start, end in found.spans(rule.pattern)
-        if _accepted(rule, found, start, end)
+        if _accepted(rule, found, start, end, persons)
     ]
 
 
 def score_topic(
-    topic: TopicRules, found: Found, title_len: int, kz_relevant: bool
+    topic: TopicRules, found: Found, title_len: int, kz_relevant: bool, persons: Persons = ()
 ) -> tuple[float, list[Hit]]:
     """Score a topic from one scan of the text (title first, ``title_len`` chars long)."""
     total = 0.0
     evidence: list[Hit] = []
     for rule in topic.terms:
-        hits = rule_hits(rule, found)
+        hits = rule_hits(rule, found, persons)
         if not hits:
             continue
         boost = topic.title_boost if hits[0].start < title_len else 1.0

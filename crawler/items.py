@@ -25,7 +25,8 @@ class ArticleItem:
     fetched_at: str = ""  # ISO 8601 UTC
     adapter: str = ""
     body_selector: str = ""  # CSS selector of the article body, when the adapter knows it
-    hints: dict[str, Any] = field(default_factory=dict)  # title/published/authors from feed or JSON-LD
+    # title/published/authors from the feed entry or the page's JSON-LD
+    hints: dict[str, Any] = field(default_factory=dict)
     country: str = ""  # the outlet's country code from sources.toml
 
     # -- added by pipeline stages --

@@ -64,7 +64,8 @@ class CrawlRecorder:
     def item_error(self, item: Any, response: Any, failure: Any, **kwargs: Any) -> None:
         url = getattr(item, "url", "")
         logger.error("pipeline crashed on %s: %s", url, failure.getErrorMessage())
-        self._record(url, "pipeline", f"crash: {failure.type.__name__}: {failure.getErrorMessage()}")
+        crash = f"crash: {failure.type.__name__}: {failure.getErrorMessage()}"
+        self._record(url, "pipeline", crash)
 
     def spider_error(self, failure: Any, response: Any, **kwargs: Any) -> None:
         url = getattr(response, "url", "")

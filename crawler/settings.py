@@ -35,6 +35,17 @@ ITEM_PIPELINES = {
     "pipelines.language.LanguagePipeline": 200,
     "pipelines.classify.ClassifyPipeline": 300,
     "pipelines.store.StorePipeline": 900,
+    # Evidence: raw bytes, headers and hashes of flagged items, kept at first sight.
+    "evidence.pipeline.SnapshotPipeline": 950,
+}
+
+# Guards: a bounded number of articles per feed, no requests to private addresses.
+SPIDER_MIDDLEWARES = {
+    "crawler.guards.ArticleCapMiddleware": 800,
+}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.guards.PrivateAddressMiddleware": 40,
+    "crawler.guards.RedirectLoopMiddleware": 650,  # before RedirectMiddleware (600) on responses
 }
 
 EXTENSIONS = {
@@ -44,3 +55,4 @@ EXTENSIONS = {
 # newsmon's own settings (prefix NEWSMON_)
 NEWSMON_DB = "newsmon.db"  # overridden by `newsmon crawl --db`
 NEWSMON_RUN_ID = None  # crawl_runs.id of the current run; set by `newsmon crawl`
+NEWSMON_MAX_ARTICLES_PER_FEED = 1000  # new article links followed per feed/listing per run

@@ -12,8 +12,10 @@ from pathlib import Path
 
 ANONYMOUS_MODES = ("none", "read")
 # Tables anonymous readers never see: triage notes, their history, coordinators' addresses.
-SENSITIVE_TABLES = frozenset({"triage", "triage_log", "digest_log"})
-SENSITIVE_SQL = re.compile(r"\b(triage|triage_log|digest_log|note|assigned_to)\b", re.I)
+SENSITIVE_TABLES = frozenset({"triage", "triage_log", "digest_log", "subscriptions",
+                              "digest_state"})
+SENSITIVE_SQL = re.compile(
+    r"\b(triage|triage_log|digest_log|subscriptions|digest_state|note|assigned_to)\b", re.I)
 # Everything Datasette checks before showing data; in mode "none" all are denied.
 READ_ACTIONS = frozenset({
     "view-instance", "view-database", "view-database-download", "view-table",

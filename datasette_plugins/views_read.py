@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlite_utils
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from datasette_plugins import charts, queries
 from datasette_plugins.highlight import evidence_matches, paragraphs
 from datasette_plugins.state import get_state
+from evidence.history import history as evidence_history
 from store.migrations import TRIAGE_STATUSES
 
 
@@ -72,6 +74,17 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     })
 
 
+async def evidence_trail(datasette: Any, item_id: int) -> list[dict]:
+    """Kept versions and re-checks of the item (newsmon recheck), oldest first."""
+    def read(conn: Any) -> list[dict]:
+        db = sqlite_utils.Database(conn)
+        if "snapshots" not in db.table_names():
+            return []
+        return evidence_history(db, item_id)
+
+    return await datasette.get_database(get_state(datasette).db_name).execute_fn(read)
+
+
 async def item_view(datasette: Any, request: Any) -> Response:
     """One item: text with evidence highlighted, topics, entities, triage and its history."""
     if (denied := await guard_read(datasette, request)) is not None:
@@ -96,6 +109,7 @@ async def item_view(datasette: Any, request: Any) -> Response:
         "item": item, "topics": topics, "paragraphs": paragraphs(item.get("text"), phrases),
         "entities": await rows(datasette, queries.ENTITIES_SQL, params),
         "triage": triage, "history": history,
+        "evidence": await evidence_trail(datasette, int(item["id"])),
         "authors": ", ".join(str(a) for a in json_list(item.get("authors"))),
     })
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -42,7 +42,7 @@ def put_blob(db: sqlite_utils.Database, body: bytes) -> str:
         db["snapshot_blobs"].insert(
             {"sha256": digest, "codec": CODEC, "size": len(body), "stored_size": len(data),
              "data": data,
-             "created_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()},
+             "created_at": datetime.now(UTC).replace(microsecond=0).isoformat()},
             ignore=True,
         )
     return digest

@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -41,7 +41,7 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def utcnow() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def _headers(message: Message) -> dict[str, str]:

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -53,7 +53,7 @@ def parse_schedule(value: str | Iterable[int]) -> tuple[int, ...]:
 
 def parse_time(value: str) -> datetime:
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_due(first_seen: str | None, last_checked: str | None, schedule: tuple[int, ...],
@@ -74,7 +74,7 @@ def is_due(first_seen: str | None, last_checked: str | None, schedule: tuple[int
 def due_items(db: sqlite_utils.Database, schedule: tuple[int, ...], now: datetime | None = None,
               force: bool = False, item_ids: Iterable[int] = ()) -> list[dict[str, Any]]:
     """The watched items to re-check now (all of them with `force`, or those in `item_ids`)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     wanted = set(item_ids)
     rows = list(db.query(WATCHED_SQL))
     if wanted:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
@@ -62,7 +62,7 @@ class ExportFilters:
 
 
 def warc_date(iso: str) -> str:
-    return parse_time(iso).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parse_time(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def http_headers(status: int, headers: dict[str, str], body_length: int) -> StatusAndHeaders:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 # Pangea's JSON-LD writes "2024-04-28 07:00:00Z" (space, not T).
@@ -24,4 +24,4 @@ def normalize_date(value: str | None) -> str | None:
             return None
     if parsed.tzinfo is None:
         return parsed.isoformat() if len(text) > 10 else parsed.date().isoformat()
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    return parsed.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"

@@ -4,7 +4,7 @@ from scrapy.exceptions import DropItem
 
 
 class ItemRejected(DropItem):
-    """An item a stage could not process; the recorder writes `stage` and `reason` to crawl_errors."""
+    """An item a stage could not process; the recorder writes its stage and reason down."""
 
     def __init__(self, stage: str, reason: str) -> None:
         super().__init__(f"{stage}: {reason}")

@@ -9,8 +9,10 @@ from typing import Any
 import lxml.html
 import trafilatura
 from lxml.etree import ParserError, SubElement
+from parsel import Selector
 
 from crawler.items import ArticleItem
+from pipelines.charset import codec_name, decode_html
 from pipelines.dates import normalize_date
 from pipelines.errors import ItemRejected
 
@@ -102,7 +104,7 @@ class ExtractPipeline:
     """Fills title/text/published/authors; a page with no article text is dropped with why."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        html = item.body.decode(item.encoding or "utf-8", errors="replace")
+        html = self.decode(item)
         result = extract_article(html, item.fetched_url or item.url, item.body_selector, item.hints)
         if result is None:
             raise ItemRejected("extract", "no article text found in the page")
@@ -114,3 +116,22 @@ class ExtractPipeline:
         item.authors = result["authors"]
         item.content_hash = content_hash(item.title, item.text)
         return item
+
+    @staticmethod
+    def decode(item: ArticleItem) -> str:
+        """The page as text; when Scrapy's charset was wrong, the page's hints are re-read."""
+        content_type = next((v for k, v in item.headers.items()
+                             if k.lower() == "content-type"), "")
+        html, encoding = decode_html(item.body, content_type, item.encoding or "utf-8")
+        if encoding != codec_name(item.encoding):
+            # Title, date and authors the spider read from the mis-decoded page are mojibake.
+            from spiders import pangea, wordpress
+            from spiders.hints import page_hints
+
+            selectors = {"pangea": pangea.TITLE_SELECTORS,
+                         "wordpress": wordpress.TITLE_SELECTORS}.get(item.adapter, ())
+            repaired = page_hints(Selector(text=html), selectors)
+            repaired.pop("canonical", None)
+            item.hints = {**item.hints, **repaired}
+            item.encoding = encoding
+        return html

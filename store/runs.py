@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
 
 def utcnow() -> str:
     """Now, as ISO 8601 UTC with seconds (how every timestamp in the database is written)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def start_run(db: sqlite_utils.Database, command: str, sources: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from evidence.judge import is_home_or_section, judge_text
 from evidence.recheck import is_due, parse_schedule
 
 ARTICLE = "https://rus.azattyq.org/a/pytki-v-aktobe/32912345.html"
-NOW = datetime(2024, 3, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 3, 1, tzinfo=UTC)
 SCHEDULE = (1, 7, 30, 90)
 
 

@@ -33,9 +33,9 @@ import json, sys
 from crawler.runner import run_crawl
 from crawler.scaleout import redis_settings
 from crawler.sources import load_sources
-sources, db, run_id, redis_url, run_key, agent, base = sys.argv[1:8]
-overrides = {**redis_settings(redis_url, run_key), "NEWSMON_SOURCE_BASE_URL": base,
-             "USER_AGENT": agent, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+sources, db, run_id, redis_url, run_key, agent = sys.argv[1:7]
+overrides = {**redis_settings(redis_url, run_key), "USER_AGENT": agent, "DOWNLOAD_DELAY": 0,
+             "AUTOTHROTTLE_ENABLED": False,
              # A worker pulls up to CONCURRENT_REQUESTS from the shared queue at once; keep it
              # at the per-domain limit so one worker does not hoard the queue.
              "CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
@@ -91,7 +91,7 @@ def test_two_workers_share_one_queue(tmp_path: Path, redis_url: str) -> None:
                              for path, route in site.items()})
         sources = sources_toml(tmp_path / "sources.toml", [{
             "name": "azattyq-ru", "title": "Азаттык", "adapter": "pangea",
-            "base_url": "https://rus.azattyq.org", "languages": ["ru"], "country": "KZ",
+            "base_url": server.base_url, "languages": ["ru"], "country": "KZ",
             "feeds": site.feeds, "sections": site.sections[:1], "listing_pages": 10}])
         db_path = tmp_path / "newsmon.db"
         db = open_db(db_path)
@@ -102,7 +102,7 @@ def test_two_workers_share_one_queue(tmp_path: Path, redis_url: str) -> None:
         for agent in ("worker-a", "worker-b"):
             workers.append(subprocess.Popen(
                 [sys.executable, "-c", WORKER, str(sources), str(db_path), str(run_id),
-                 redis_url, "test-run", agent, server.base_url],
+                 redis_url, "test-run", agent],
                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
         logs = [w.communicate(timeout=180)[0] for w in workers]
         requests = list(server.requests)

@@ -109,8 +109,12 @@ def run_crawl_job(
               help="Backfill archives back to this date (YYYY-MM-DD).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable).")
+@click.option("--snapshot-all", is_flag=True,
+              help="Keep evidence snapshots of every item, not only flagged ones.")
 @click.pass_obj
 def crawl_cmd(app: AppContext, sources_path: str, only: tuple[str, ...], since,
-              settings: tuple[str, ...]) -> None:
+              settings: tuple[str, ...], snapshot_all: bool) -> None:
     """Crawl the enabled sources once; exit 0 ok, 1 failures recorded, 2 bad config."""
+    if snapshot_all:
+        settings = (*settings, "NEWSMON_SNAPSHOT_ALL=True")
     sys.exit(run_crawl_job(app, sources_path, only, since.date() if since else None, settings))
