@@ -60,6 +60,8 @@ def machine_info() -> dict[str, str]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        # Other processes on a 2-core box skew absolute times; same-run ratios less so.
+        "load": " ".join(f"{v:.1f}" for v in os.getloadavg()),
     }
     for name in PACKAGES:
         try:

@@ -26,6 +26,7 @@ Hits = dict[int, list[Span]]
 PREFIX_LEN = 3
 MAX_PREFIXES = 512
 DECIMAL = "\x00"  # dispatch key standing for any non-ASCII decimal digit
+UNKNOWN = "\x01"  # ends a prefix after which the characters cannot be listed
 _TOKEN_START_RE = re.compile(r"(?<!\w)\S")
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
@@ -48,16 +49,16 @@ def _charset(items: list) -> set[str] | None:
 
 def _join(heads: set[str], tails: set[str] | None, done: set[str]) -> set[str]:
     """Extend the unfinished prefixes in ``heads`` by ``tails``; cut at PREFIX_LEN."""
-    out = {h for h in heads if len(h) >= PREFIX_LEN}
+    out = {h for h in heads if _complete(h)}
     short = heads - out
     if not short:
         return out
     if tails is None:
-        done.update(short)  # what follows is unknown: these prefixes stay short
+        done.update(h + UNKNOWN for h in short)  # what follows is unknown: they stay short
         return out
     out.update((h + t)[:PREFIX_LEN] for h in short for t in tails)
     if len(out) > MAX_PREFIXES:  # too many to list: keep first characters only
-        done.update(h[:1] for h in out)
+        done.update(h[:1] + UNKNOWN for h in out)
         return set()
     return out
 
@@ -97,10 +98,15 @@ def _repeat(low: int, high: int, item: set[str]) -> set[str]:
     out: set[str] = {""} if low == 0 else set()
     heads = {""}
     for count in range(1, min(high, PREFIX_LEN + low) + 1):
-        heads = {(h + t)[:PREFIX_LEN] for h in heads for t in item}
+        heads = {h if _complete(h) else (h + t)[:PREFIX_LEN] for h in heads for t in item}
         if count >= low:
             out |= heads
     return out
+
+
+def _complete(prefix: str) -> bool:
+    """A prefix is final when it is long enough or ends where the pattern becomes unknown."""
+    return len(prefix) >= PREFIX_LEN or prefix.endswith(UNKNOWN)
 
 
 def _keys(char: str, ignore_case: bool) -> set[str]:
@@ -117,6 +123,7 @@ def dispatch_keys(pattern: re.Pattern[str]) -> set[str] | None:
         prefixes = _prefixes(sre_parse.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - any parser surprise just means "search it on its own"
         return None
+    prefixes = {p.split(UNKNOWN)[0] for p in prefixes}
     if not prefixes or any(not p or p[0].isspace() for p in prefixes):
         return None
     ignore_case = bool(pattern.flags & re.IGNORECASE)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -123,7 +123,7 @@ class RedirectLoopMiddleware:
         if not 300 <= response.status < 400 or b"Location" not in response.headers:
             return response
         location = response.headers[b"Location"].decode("latin-1")
-        target = canonicalize(request.urljoin(location))
+        target = canonicalize(urljoin(request.url, location))
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target in {canonicalize(url) for url in chain}:
             raise IgnoreRequest(f"redirect loop: {' -> '.join(chain)} -> {target}")

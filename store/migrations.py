@@ -195,3 +195,11 @@ def m_alerts_001_subscriptions(db: sqlite_utils.Database) -> None:
         {"recipient": str, "last_digest_at": str, "last_sent_at": str, "last_message_id": str},
         pk="recipient", if_not_exists=True,
     )
+
+
+@migration
+def m_bench_001_facet_indexes(db: sqlite_utils.Database) -> None:
+    # Benchmarks (issue #9): the triage table page facets flagged items by source and lang;
+    # covering indexes let SQLite count them without reading each row's text.
+    for cols in (["flagged", "source"], ["flagged", "lang"]):
+        db["items"].create_index(cols, if_not_exists=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers import TOPICS, classify
+from classifiers import TOPICS, classify, load_rules
 
 KEYS = {"lang", "topics", "scores", "flagged", "evidence", "articles", "places", "persons"}
 
@@ -139,3 +139,56 @@ def test_person_variants_and_first_name_rule() -> None:
 def test_foreign_torture_flagged_but_marked() -> None:
     out = classify("", "In a Saratov prison, guards tortured inmates; torture videos were leaked.")
     assert "torture" in out["topics"] and out["kz_relevant"] is False
+
+
+SCAN_TEXTS = [
+    "Полиция задержала активистов у акимата; «Көше партиясы» и ДВК упомянуты в суде.",
+    "ПОЛИЦИЯ ЗАДЕРЖАЛА АКТИВИСТОВ: 15 суток ареста, статья 405 УК, ИВС Караганды.",
+    "Белсенділер ұсталды, 10 тәулік әкімшілік қамау; Ақтөбеде İstanbul-style SIZO.",
+    "Police detained 12 protesters in Almaty; torture test of a rugged laptop.",
+    "Oralda belsendi ustaldy; ۇستالدى ميتينگ; ١٥ тәулік; Kazakistan condannato.",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS)
+def test_scanner_finds_what_finditer_finds(text: str) -> None:
+    rules = load_rules()
+    found = rules.scanner.scan(text)
+    for pattern in rules.scanner.patterns:
+        assert found.spans(pattern) == [m.span() for m in pattern.finditer(text)], pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Суд приговорил участника ДВК к четырём годам лишения свободы.",
+        "Политзаключённого журналиста освободили из колонии досрочно.",
+        "Белсенді бес жылға бас еркіндігінен айырылып, колонияда жазасын өтеп жатыр.",
+        "Правоохранители избивали задержанного, а затем пытали его в отделе.",
+    ],
+)
+def test_new_general_positives(text: str) -> None:
+    out = classify("", text)
+    assert out["flagged"], out["scores"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Если вас задержали на пикете, что делать: памятка юриста для активистов.", "detention"),
+        ("Задержаны подозреваемые в нападении на журналиста телеканала.", "detention"),
+        ("Активиста приговорили к шести годам лишения свободы за сепаратизм.", "detention"),
+        ("Белсендіге бес жылға бас бостандығынан айыру жазасы сұралды.", "detention"),
+        ("Ablyazov was convicted in absentia; the DCK was declared extremist.", "art405"),
+    ],
+)
+def test_new_general_negatives(text: str, topic: str) -> None:
+    assert topic not in classify("", text)["topics"]
+
+
+def test_watch_list_person_counts_as_political_context() -> None:
+    out = classify("", "Суд приговорил Розу Тулетаеву к пяти годам лишения свободы.")
+    assert out["topics"] == ["detention"] and out["persons"] == ["Roza Tuletayeva"]
+    assert "detention" not in classify("", "Суд приговорил жителя к пяти годам лишения свободы.")[
+        "topics"
+    ]

@@ -20,6 +20,11 @@ from classifiers.language import detect_language as direct
             "kk",
         ),
         ("Police in Almaty detained several activists ahead of the planned rally.", "en"),
+        (
+            "The court in Qazaqstan said that the activist, who was detained in Almaty, "
+            "will be held for ten days; his lawyer said this was unfair and that he will appeal.",
+            "en",
+        ),
         ("Бишкекте жүздөгөн адамдар чогулуп, өкмөткө каршы нааразылык акциясын өткөрүштү.", "ky"),
         ("", "und"),
         ("12345 !!!", "und"),
@@ -46,3 +51,8 @@ def test_russian_with_kazakh_names_stays_russian() -> None:
 def test_deterministic_and_same_function() -> None:
     text = "Police detained the journalist for two hours."
     assert {direct(text) for _ in range(5)} == {"en"}
+
+
+def test_bounded_prefix_decides() -> None:
+    text = "Бүгін Алматыда полиция наразылық білдірген белсенділерді ұстады. " * 20
+    assert detect_language(text + "Police detained the journalist. " * 200) == "kk"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sys
 import unicodedata
 from collections import Counter
@@ -92,7 +93,8 @@ def serve_demo(app: AppContext, port: int) -> int:
     env.setdefault("NEWSMON_USERS", f"{DEMO_USER}:{hash_password(DEMO_PASSWORD)}")
     click.echo(f"\nDatasette: http://127.0.0.1:{port}/  (log in as {DEMO_USER} / "
                f"{DEMO_PASSWORD} to triage; Ctrl-C to stop)")
-    return run_until_stopped(start_datasette(datasette_args(app.db_path, port=port), env))
+    code = run_until_stopped(start_datasette(datasette_args(app.db_path, port=port), env))
+    return 0 if code == -signal.SIGTERM else code
 
 
 @click.command("demo")
