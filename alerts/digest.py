@@ -1,9 +1,10 @@
 """One digest pass: for each due coordinator, build the message, hand it over, then record it.
 
-Delivery is at-least-once. `digest_log` is written only after the server accepted the
-message, so a failure records nothing and the next run sends the same items again. A crash
-between the server's acceptance and the log write also means a resend; that message carries
-the same Message-ID (derived from recipient and item ids), so it is recognisable as a copy.
+Delivery is at-least-once. `digest_log` (new items) and `digest_notices` (removed/edited
+notices) are written only after the server accepted the message, so a failure records nothing
+and the next run sends the same again. A crash between the server's acceptance and the log
+write also means a resend; that message carries the same Message-ID (derived from recipient,
+item ids and re-check ids), so it is recognisable as a copy.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
-from alerts.message import Digest, DigestItem, build_message
+from alerts.message import Digest, DigestItem, DigestNotice, build_message
+from alerts.notices import notice_rows, pending_notices
 from alerts.select import is_due, last_digest_at, pending_items
 from alerts.subscriptions import Subscription
 from alerts.transport import DeliveryError, RecipientRefused, TransportConfigError
@@ -53,6 +55,7 @@ class DigestReport:
     """What a pass did, for the summary line and the exit code."""
 
     sent: list[tuple[str, int, str]] = field(default_factory=list)  # recipient, items, where
+    notices: int = 0  # removed/edited notices in the messages sent
     not_due: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -61,6 +64,7 @@ class DigestReport:
         """One line: what cron mails and `-v` prints."""
         items = sum(n for _, n, _ in self.sent)
         return (f"digest: {len(self.sent)} message(s) with {items} item(s) delivered, "
+                f"{self.notices} removed/edited notice(s), "
                 f"{len(self.empty)} with nothing new, {len(self.not_due)} not due, "
                 f"{len(self.failures)} failed")
 
@@ -81,12 +85,14 @@ def options_from_env(base_url: str | None, record: bool,
 
 
 def record_sent(db: sqlite_utils.Database, recipient: str, items: list[DigestItem],
-                msg_id: str, now: str) -> None:
+                msg_id: str, now: str, notices: list[DigestNotice] | None = None) -> None:
     """After the server accepted: what went to whom, and when (one transaction)."""
     with db.atomic():
         db["digest_log"].insert_all(
             [{"recipient": recipient, "item_id": item.id, "sent_at": now, "message_id": msg_id}
              for item in items], ignore=True)
+        db["digest_notices"].insert_all(notice_rows(recipient, notices or [], msg_id, now),
+                                        ignore=True)
         db["digest_state"].upsert(
             {"recipient": recipient, "last_digest_at": now, "last_sent_at": now,
              "last_message_id": msg_id}, pk="recipient")
@@ -107,20 +113,23 @@ def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transpor
         report.not_due.append(sub.email)
         return
     items = pending_items(db, sub, options.base_url)
-    if not items:
+    notices = pending_notices(db, sub, [item.id for item in items], options.base_url)
+    if not items and not notices:
         report.empty.append(sub.email)
         if options.record and sub.frequency != "immediate":
             record_empty(db, sub.email, stamp)
         return
     digest = Digest(recipient=sub.email, name=sub.name, label_language=sub.label_language,
-                    origin=sub.origin, items=tuple(items), when=now.astimezone(options.tz))
+                    origin=sub.origin, items=tuple(items), when=now.astimezone(options.tz),
+                    notices=tuple(notices))
     msg = build_message(digest, transport.sender, TOPICS)
     where = transport.deliver(msg, sub.email)
     if options.record:
-        record_sent(db, sub.email, items, str(msg["Message-ID"]), stamp)
-    logger.info("digest to %s: %d item(s), %s, via %s", sub.email, len(items),
-                msg["Message-ID"], where)
+        record_sent(db, sub.email, items, str(msg["Message-ID"]), stamp, notices)
+    logger.info("digest to %s: %d item(s), %d notice(s), %s, via %s", sub.email, len(items),
+                len(notices), msg["Message-ID"], where)
     report.sent.append((sub.email, len(items), where))
+    report.notices += len(notices)
 
 
 def send_digests(db: sqlite_utils.Database, subs: list[Subscription], transport: Transport,

@@ -11,6 +11,9 @@ LABELS: dict[str, dict[str, str]] = {
         "heading": "newsmon digest for {name}: {n} new flagged item(s)",
         "source": "Source", "date": "Date", "language": "Language", "topics": "Topics",
         "original": "Original", "in_newsmon": "In newsmon",
+        "heading_notices": "newsmon digest for {name}: flagged items removed or edited",
+        "notices": "Removed or edited since flagged", "removed": "removed", "edited": "edited",
+        "rechecked": "Re-checked", "outcome": "Outcome",
         "footer_file": "You receive this digest because {email} is subscribed in {origin}. "
                        "To change topics, filters or frequency, edit that file (or ask the "
                        "newsmon administrator).",
@@ -26,6 +29,9 @@ LABELS: dict[str, dict[str, str]] = {
         "heading": "Сводка newsmon для {name}: новых отмеченных материалов — {n}",
         "source": "Источник", "date": "Дата", "language": "Язык", "topics": "Темы",
         "original": "Оригинал", "in_newsmon": "В newsmon",
+        "heading_notices": "Сводка newsmon для {name}: отмеченные материалы удалены или изменены",
+        "notices": "Удалено или изменено после отметки", "removed": "удалено",
+        "edited": "изменено", "rechecked": "Повторная проверка", "outcome": "Итог",
         "footer_file": "Вы получаете эту сводку, потому что адрес {email} подписан в {origin}. "
                        "Чтобы изменить темы, фильтры или частоту, отредактируйте этот файл "
                        "(или обратитесь к администратору newsmon).",

@@ -22,6 +22,8 @@ from alerts.labels import label, short_date
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 SPACE_RE = re.compile(r"\s+")
+#: Re-check outcomes a digest reports, in the order it lists them.
+NOTICE_KINDS = ("removed", "edited")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,21 @@ class DigestItem:
 
 
 @dataclass(frozen=True)
+class DigestNotice:
+    """A re-check found a flagged item `removed` or `edited` (`kind`); told once per recheck."""
+
+    recheck_id: int
+    item_id: int
+    kind: str
+    title: str
+    url: str
+    source: str
+    checked_at: str  # ISO 8601, as the re-check stored it
+    detail: str
+    item_link: str | None
+
+
+@dataclass(frozen=True)
 class Digest:
     """Everything one message says: to whom, in which language, which items, when."""
 
@@ -50,6 +67,7 @@ class Digest:
     origin: str  # subscriptions file path, or "table"
     items: tuple[DigestItem, ...]
     when: datetime  # local time, for the subject's date
+    notices: tuple[DigestNotice, ...] = ()
 
 
 def one_line(text: str) -> str:
@@ -57,9 +75,13 @@ def one_line(text: str) -> str:
     return SPACE_RE.sub(" ", CONTROL_RE.sub(" ", text or "")).strip()
 
 
-def message_id(recipient: str, item_ids: Sequence[int], domain: str) -> str:
-    """Same recipient and items, same Message-ID: a resend after a crash is recognisable."""
+def message_id(recipient: str, item_ids: Sequence[int], domain: str,
+               recheck_ids: Sequence[int] = ()) -> str:
+    """Same recipient, items and notices, same Message-ID: a resend after a crash is recognisable.
+    """
     key = f"{recipient.lower()}|{','.join(str(i) for i in sorted(item_ids))}"
+    if recheck_ids:  # digests without notices keep the Message-IDs they always had
+        key += f"|notices:{','.join(str(i) for i in sorted(recheck_ids))}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"<newsmon-digest-{digest}@{one_line(domain) or 'newsmon.invalid'}>"
 
@@ -77,12 +99,13 @@ def group_items(items: Sequence[DigestItem], topic_order: Sequence[str]
 
 
 def subject(digest: Digest, groups: list[tuple[str, list[DigestItem]]]) -> str:
-    """"newsmon: 3 torture, 5 detention — 21 Nov", in the label language."""
+    """"newsmon: 3 torture, 5 detention, 1 removed — 21 Nov", in the label language."""
     lang = digest.label_language
-    counts = ", ".join(
-        label(lang, "count").format(n=len(members), label=label(lang, topic))
-        for topic, members in groups
-    )
+    counted = [(topic, len(members)) for topic, members in groups]
+    counted += [(kind, n) for kind in NOTICE_KINDS
+                if (n := sum(1 for x in digest.notices if x.kind == kind))]
+    counts = ", ".join(label(lang, "count").format(n=n, label=label(lang, key))
+                       for key, n in counted)
     return one_line(f"newsmon: {counts} — {short_date(lang, digest.when)}")
 
 
@@ -106,11 +129,57 @@ def _footer(digest: Digest, unsubscribe: str) -> list[str]:
             label(lang, "footer_stop").format(unsubscribe=unsubscribe)]
 
 
+def _heading(digest: Digest, name: str) -> str:
+    key = "heading" if digest.items or not digest.notices else "heading_notices"
+    return label(digest.label_language, key).format(name=name, n=len(digest.items))
+
+
+def ordered_notices(notices: Sequence[DigestNotice]) -> list[DigestNotice]:
+    """Removed before edited, the latest re-check first within each kind."""
+    newest = sorted(notices, key=lambda n: (n.checked_at, n.recheck_id), reverse=True)
+    return sorted(newest, key=lambda n: NOTICE_KINDS.index(n.kind))
+
+
+def _local_time(stamp: str, when: datetime) -> str:
+    """A stored UTC time in the digest's zone ("2024-11-22 15:00 +05"); raw when unparsable."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return one_line(stamp)
+    if moment.tzinfo is None or when.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(when.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _notice_fields(notice: DigestNotice, digest: Digest) -> list[tuple[str, str]]:
+    lang = digest.label_language
+    return [(label(lang, "source"), notice.source),
+            (label(lang, "rechecked"), _local_time(notice.checked_at, digest.when)),
+            (label(lang, "outcome"), f"{label(lang, notice.kind)}: {notice.detail}")]
+
+
+def _notices_text(digest: Digest) -> list[str]:
+    """The "Removed or edited since flagged" section of the plain-text part."""
+    if not digest.notices:
+        return []
+    lang = digest.label_language
+    lines = [f"== {label(lang, 'notices')} ({len(digest.notices)}) ==", ""]
+    for notice in ordered_notices(digest.notices):
+        lines.append(f"* [{label(lang, notice.kind)}] {one_line(notice.title)}")
+        lines.append("  " + " | ".join(f"{k}: {one_line(v)}"
+                                       for k, v in _notice_fields(notice, digest)))
+        lines.append(f"  {label(lang, 'original')}: {one_line(notice.url)}")
+        if notice.item_link:
+            lines.append(f"  {label(lang, 'in_newsmon')}: {notice.item_link}")
+        lines.append("")
+    return lines
+
+
 def render_text(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
                 unsubscribe: str) -> str:
     """The plain-text part."""
     lang = digest.label_language
-    lines = [label(lang, "heading").format(name=one_line(digest.name), n=len(digest.items)), ""]
+    lines = [_heading(digest, one_line(digest.name)), ""]
     for topic, members in groups:
         lines += [f"== {label(lang, topic)} ({len(members)}) ==", ""]
         for item in members:
@@ -123,6 +192,7 @@ def render_text(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
             if item.item_link:
                 lines.append(f"  {label(lang, 'in_newsmon')}: {item.item_link}")
             lines.append("")
+    lines += _notices_text(digest)
     lines += ["-- ", *_footer(digest, unsubscribe)]
     return "\n".join(lines) + "\n"
 
@@ -147,11 +217,30 @@ def _html_item(item: DigestItem, lang: str) -> str:
     return "\n".join(parts)
 
 
+def _notices_html(digest: Digest) -> list[str]:
+    """The same section in the HTML part, every crawled string escaped."""
+    if not digest.notices:
+        return []
+    lang = digest.label_language
+    body = [f"<h2>{html.escape(label(lang, 'notices'))} ({len(digest.notices)})</h2><ul>"]
+    for notice in ordered_notices(digest.notices):
+        meta = " · ".join(f"{html.escape(k)}: {html.escape(one_line(v))}"
+                          for k, v in _notice_fields(notice, digest))
+        links = [_link(notice.url, label(lang, "original"))]
+        if notice.item_link:
+            links.append(_link(notice.item_link, label(lang, "in_newsmon")))
+        title = _link(notice.url, one_line(notice.title) or notice.url)
+        body.append(f"<li><strong>[{html.escape(label(lang, notice.kind))}] {title}</strong>\n"
+                    f'<div style="color:#555">{meta}</div>\n<div>{" | ".join(links)}</div></li>')
+    body.append("</ul>")
+    return body
+
+
 def render_html(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
                 unsubscribe: str) -> str:
     """The HTML part: every crawled string escaped, only http(s) links."""
     lang = digest.label_language
-    heading = label(lang, "heading").format(name=digest.name, n=len(digest.items))
+    heading = _heading(digest, digest.name)
     body = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{html.escape(heading)}</title></head><body>",
             f"<h1>{html.escape(heading)}</h1>"]
@@ -159,6 +248,7 @@ def render_html(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
         body.append(f"<h2>{html.escape(label(lang, topic))} ({len(members)})</h2><ul>")
         body += [_html_item(item, lang) for item in members]
         body.append("</ul>")
+    body += _notices_html(digest)
     footer = "<br>".join(html.escape(line) for line in _footer(digest, unsubscribe))
     body.append(f'<hr><p style="color:#777;font-size:small">{footer}</p></body></html>')
     return "\n".join(body) + "\n"
@@ -175,7 +265,8 @@ def build_message(digest: Digest, sender: str, topic_order: Sequence[str]) -> Em
     msg["From"] = Address(one_line(sender_name), addr_spec=sender_addr)
     msg["To"] = Address(one_line(digest.name), addr_spec=one_line(digest.recipient))
     msg["Date"] = format_datetime(digest.when)
-    msg["Message-ID"] = message_id(digest.recipient, [i.id for i in digest.items], domain)
+    msg["Message-ID"] = message_id(digest.recipient, [i.id for i in digest.items], domain,
+                                   [n.recheck_id for n in digest.notices])
     msg["List-Unsubscribe"] = f"<{unsubscribe}>"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(render_text(digest, groups, sender_addr))

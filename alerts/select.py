@@ -62,12 +62,14 @@ def _entity_filter(kind: str, values: tuple[str, ...], params: list[Any]) -> str
             f"AND e.kind = ? AND {inner})")
 
 
-def pending_sql(sub: Subscription) -> tuple[str, list[Any]]:
-    """The query for the ids of flagged items this subscription matches and has not received."""
-    params: list[Any] = [sub.email, *EXCLUDED_STATUSES, *sub.topics]
+def match_clauses(sub: Subscription, params: list[Any]) -> list[str]:
+    """WHERE clauses on items `i`: flagged, not triaged out, one of `sub`'s topics, its filters.
+
+    Shared by new items and removed/edited notices, so both follow the same subscription.
+    """
+    params.extend([*EXCLUDED_STATUSES, *sub.topics])
     where = [
         "i.flagged = 1",
-        "NOT EXISTS (SELECT 1 FROM digest_log d WHERE d.item_id = i.id AND d.recipient = ?)",
         "NOT EXISTS (SELECT 1 FROM triage t WHERE t.item_id = i.id AND t.status IN (?, ?))",
         "EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id "
         f"AND it.topic IN ({', '.join('?' * len(sub.topics))}))",
@@ -80,6 +82,14 @@ def pending_sql(sub: Subscription) -> tuple[str, list[Any]]:
         where.append(_entity_filter("place", sub.regions, params))
     if sub.persons:
         where.append(_entity_filter("person", sub.persons, params))
+    return where
+
+
+def pending_sql(sub: Subscription) -> tuple[str, list[Any]]:
+    """The query for the ids of flagged items this subscription matches and has not received."""
+    params: list[Any] = [sub.email]
+    where = ["NOT EXISTS (SELECT 1 FROM digest_log d WHERE d.item_id = i.id AND d.recipient = ?)",
+             *match_clauses(sub, params)]
     sql = ("SELECT i.id FROM items i WHERE " + " AND ".join(where)
            + " ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC LIMIT ?")
     return sql, [*params, MAX_ITEMS]
@@ -87,6 +97,16 @@ def pending_sql(sub: Subscription) -> tuple[str, list[Any]]:
 
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
+
+
+def register_casefold(db: sqlite_utils.Database) -> None:
+    """SQLite's lower() folds ASCII only; filters must match "Актобе" and "актобе" alike."""
+    db.register_function(_casefold, deterministic=True, replace=True, name="casefold")
+
+
+def item_link(base_url: str | None, item_id: int) -> str | None:
+    """The item's page in Datasette, when the base URL is known."""
+    return f"{base_url.rstrip('/')}/-/item/{item_id}" if base_url else None
 
 
 def best_snippet(evidence_json: str | None) -> str:
@@ -120,15 +140,14 @@ def load_item(db: sqlite_utils.Database, item_id: int, sub: Subscription,
         published=item.get("published") or item.get("first_seen") or "",
         topics=tuple(row[0] for row in topic_rows), group=group,
         snippet=best_snippet(evidence),
-        item_link=f"{base_url.rstrip('/')}/-/item/{item_id}" if base_url else None,
+        item_link=item_link(base_url, item_id),
     )
 
 
 def pending_items(db: sqlite_utils.Database, sub: Subscription,
                   base_url: str | None) -> list[DigestItem]:
     """The items owed to `sub`, newest first (at most MAX_ITEMS)."""
-    # SQLite's lower() folds ASCII only; filters must match "Актобе" and "актобе" alike.
-    db.register_function(_casefold, deterministic=True, replace=True, name="casefold")
+    register_casefold(db)
     sql, params = pending_sql(sub)
     ids = [row[0] for row in db.execute(sql, params).fetchall()]
     items = (load_item(db, item_id, sub, base_url) for item_id in ids)

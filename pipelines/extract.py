@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Any
 
 import lxml.html
@@ -19,6 +20,27 @@ from pipelines.errors import ItemRejected
 logger = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 80  # shorter than a lead paragraph: a stub, a gallery or an error page
+#: C0/C1 control characters (not tab/newline/CR) and DEL: invalid in XML, so trafilatura drops a
+#: page holding one; and escape sequences that would drive a terminal showing the title.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+BINARY_SHARE = 0.10  # more control or undecodable characters than this: not a text page
+SAMPLE_CHARS = 64 * 1024
+
+
+def non_text_share(text: str) -> float:
+    """Share of control characters and U+FFFD (undecodable bytes) in the start of `text`."""
+    sample = text[:SAMPLE_CHARS]
+    if not sample:
+        return 0.0
+    bad = len(CONTROL_CHARS.findall(sample)) + sample.count("\ufffd")
+    return bad / len(sample)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (crawled text is shown in terminals and mail)."""
+    return CONTROL_CHARS.sub("", text)
 
 
 def _narrow_to_body(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.HtmlElement:
@@ -64,7 +86,7 @@ def extract_article(
     hints = hints or {}
     if with_metadata is None:
         with_metadata = not (hints.get("title") and hints.get("published"))
-    tree = _parse(html.replace("\x00", ""))
+    tree = _parse(strip_controls(html))
     if tree is None:
         return None
     if body_selector:
@@ -75,9 +97,9 @@ def extract_article(
     text = (doc.text or "").strip() if doc is not None else ""
     if not text:
         return None
-    authors = hints.get("authors") or _split_authors(doc.author)
+    authors = [strip_controls(a) for a in hints.get("authors") or _split_authors(doc.author)]
     return {
-        "title": (hints.get("title") or doc.title or "").strip(),
+        "title": strip_controls(hints.get("title") or doc.title or "").strip(),
         "text": text,
         "published": normalize_date(hints.get("published")) or normalize_date(doc.date),
         "authors": authors,
@@ -105,6 +127,9 @@ class ExtractPipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         html = self.decode(item)
+        if (share := non_text_share(html)) > BINARY_SHARE:
+            raise ItemRejected("extract", f"binary content, not a text page ({share:.0%} "
+                                          "control or undecodable characters)")
         result = extract_article(html, item.fetched_url or item.url, item.body_selector, item.hints)
         if result is None:
             raise ItemRejected("extract", "no article text found in the page")

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -49,6 +50,9 @@ def failure_reason(failure: Any, request: Request) -> str:
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or "request ignored"
         return "disallowed by robots.txt" if "robots.txt" in text.lower() else text
+    if isinstance(exc, DownloadCancelledError):  # Scrapy's DOWNLOAD_MAXSIZE cut (may be blank)
+        detail = str(exc).split(" in request ")[0] or "the body passed the limit mid-stream"
+        return f"too large (DOWNLOAD_MAXSIZE): {detail}"
     host = urlsplit(request.url).hostname or request.url
     seconds = request.meta.get("download_timeout")
     timeout = f"{seconds:g}" if isinstance(seconds, int | float) else "?"

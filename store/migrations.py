@@ -203,3 +203,18 @@ def m_bench_001_facet_indexes(db: sqlite_utils.Database) -> None:
     # covering indexes let SQLite count them without reading each row's text.
     for cols in (["flagged", "source"], ["flagged", "lang"]):
         db["items"].create_index(cols, if_not_exists=True)
+
+
+@migration
+def m_alerts_002_notices(db: sqlite_utils.Database) -> None:
+    # Alerts (issue #8): which re-check (removed/edited) each coordinator was told about, so a
+    # digest mentions it once; written only after the SMTP server accepted the message.
+    db["digest_notices"].create(
+        {"id": int, "recipient": str, "item_id": int, "kind": str, "recheck_id": int,
+         "sent_at": str, "message_id": str},
+        pk="id", foreign_keys=[("item_id", "items", "id"), ("recheck_id", "rechecks", "id")],
+        if_not_exists=True,
+    )
+    db["digest_notices"].create_index(["recipient", "recheck_id"], unique=True,
+                                      if_not_exists=True)
+    db["digest_notices"].create_index(["recipient", "item_id"], if_not_exists=True)

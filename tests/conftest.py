@@ -13,10 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_newsmon(*args: str, env: dict[str, str] | None = None, timeout: float = 240,
-                input: str | None = None, cwd: str | Path | None = None
-                ) -> subprocess.CompletedProcess:
-    """Run `newsmon ARGS` as a user would, in a fresh interpreter."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+                input: str | None = None, cwd: str | Path | None = None,
+                clean_env: bool = False) -> subprocess.CompletedProcess:
+    """Run `newsmon ARGS` as a user would, in a fresh interpreter.
+
+    `clean_env` drops the caller's `NEWSMON_*` variables first, so only `env` configures the
+    run (as cron's environment would) and a setting a test leaves out stays unset.
+    """
+    outer = {k: v for k, v in os.environ.items()
+             if not (clean_env and k.startswith("NEWSMON_"))}
+    full_env = {**outer, "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-c", "from crawler.cli import main; main()", *args],
         capture_output=True, text=True, env=full_env, timeout=timeout, input=input,

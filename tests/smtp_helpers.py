@@ -17,11 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from conftest import run_newsmon
 
 from store import open_db, save_item
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-c", "from crawler.cli import main; main()"]
+
+#: A coordinator on every topic, immediate, English labels (test_digest and test_run).
+ALL_EN = """
+email = "aigerim@example.org"
+name = "Aigerim"
+topics = ["torture", "art405", "detention"]
+frequency = "immediate"
+label_language = "en"
+"""
 
 
 def free_port() -> int:
@@ -101,9 +111,15 @@ def smtp_env(port: int, **extra: str) -> dict[str, str]:
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """`newsmon ARGS` in a fresh process, as cron would run it."""
-    return subprocess.run([*CLI, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    """`newsmon ARGS` in a fresh process, as cron would run it (only `env`'s NEWSMON_*)."""
+    return run_newsmon(*args, env=env, cwd=cwd, timeout=timeout, clean_env=True)
+
+
+def run_digest(room: dict, port: int, *extra: str,
+               **env: str) -> subprocess.CompletedProcess[str]:
+    """`newsmon digest` on `room["db"]`, from `room["dir"]`, items linked to https://dash.test/."""
+    return run_cli(["--db", str(room["db"]), "digest", "--base-url", "https://dash.test/",
+                    *extra], smtp_env(port, **env), room["dir"])
 
 
 def start_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from smtp_helpers import (
+    ALL_EN,
     SmtpSink,
     add_item,
     free_port,
     rows,
     run_cli,
+    run_digest,
     set_triage,
     smtp_env,
     write_subscriptions,
@@ -20,14 +22,6 @@ from smtp_helpers import (
 from alerts.message import message_id
 from alerts.subscriptions import ensure_demo_subscription
 from store import open_db
-
-ALL_EN = """
-email = "aigerim@example.org"
-name = "Aigerim"
-topics = ["torture", "art405", "detention"]
-frequency = "immediate"
-label_language = "en"
-"""
 
 
 @pytest.fixture
@@ -53,15 +47,9 @@ def newsroom(tmp_path: Path) -> dict:
     return {"db": db, "ids": ids, "dir": tmp_path}
 
 
-def digest(room: dict, port: int, *extra: str, **env: str):
-    """Run `newsmon digest` against the room's database, from its folder."""
-    return run_cli(["--db", str(room["db"]), "digest", "--base-url", "https://dash.test/",
-                    *extra], smtp_env(port, **env), room["dir"])
-
-
 def test_digest_delivers_grouped_multipart_message(newsroom: dict) -> None:
     with SmtpSink() as sink:
-        result = digest(newsroom, sink.port)
+        result = run_digest(newsroom, sink.port)
         assert result.returncode == 0, result.stderr
         assert result.stdout == "" and result.stderr == ""  # quiet for cron
         (received,) = sink.received
@@ -95,32 +83,32 @@ def test_digest_delivers_grouped_multipart_message(newsroom: dict) -> None:
 
 def test_second_run_sends_nothing_new_item_sends_one(newsroom: dict) -> None:
     with SmtpSink() as sink:
-        assert digest(newsroom, sink.port).returncode == 0
-        assert digest(newsroom, sink.port).returncode == 0
+        assert run_digest(newsroom, sink.port).returncode == 0
+        assert run_digest(newsroom, sink.port).returncode == 0
         assert len(sink.received) == 1
         add_item(newsroom["db"], "https://a.test/7", "Another detention", ["detention"])
-        assert digest(newsroom, sink.port).returncode == 0
+        assert run_digest(newsroom, sink.port).returncode == 0
         assert len(sink.received) == 2
     assert sink.received[1].message["Subject"].startswith("newsmon: 1 detention — ")
 
 
 def test_server_down_records_nothing_and_next_run_delivers(newsroom: dict) -> None:
     port = free_port()  # nothing listens here yet
-    result = digest(newsroom, port)
+    result = run_digest(newsroom, port)
     assert result.returncode == 1
     error_lines = result.stderr.strip().splitlines()
     assert "nothing recorded" in error_lines[0] and f"127.0.0.1:{port}" in error_lines[0]
     assert rows(newsroom["db"], "SELECT count(*) FROM digest_log") == [(0,)]
     assert rows(newsroom["db"], "SELECT count(*) FROM digest_state") == [(0,)]
     with SmtpSink(port=port) as sink:
-        assert digest(newsroom, port).returncode == 0
+        assert run_digest(newsroom, port).returncode == 0
         assert len(sink.received) == 1
     assert rows(newsroom["db"], "SELECT count(*) FROM digest_log") == [(3,)]
 
 
 def test_timeout_records_nothing(newsroom: dict) -> None:
     with SmtpSink(delay=4) as sink:
-        result = digest(newsroom, sink.port, NEWSMON_SMTP_TIMEOUT="1")
+        result = run_digest(newsroom, sink.port, NEWSMON_SMTP_TIMEOUT="1")
         assert result.returncode == 1
         assert "timed out" in result.stderr
     assert rows(newsroom["db"], "SELECT count(*) FROM digest_log") == [(0,)]
@@ -134,7 +122,7 @@ topics = ["torture"]
 frequency = "immediate"
 """, ALL_EN.replace("aigerim", "bolat").replace("Aigerim", "Bolat"))
     with SmtpSink(refuse={"gone@example.org"}) as sink:
-        result = digest(newsroom, sink.port)
+        result = run_digest(newsroom, sink.port)
         assert result.returncode == 1
         assert "gone@example.org" in result.stderr
         assert sorted(r.rcpt_tos[0] for r in sink.received) == [
@@ -229,7 +217,7 @@ def test_without_file_the_table_is_used(tmp_path: Path) -> None:
 
 
 def test_file_is_synced_into_the_table(newsroom: dict) -> None:
-    result = digest(newsroom, free_port(), "--dry-run", str(newsroom["dir"] / "out"))
+    result = run_digest(newsroom, free_port(), "--dry-run", str(newsroom["dir"] / "out"))
     assert result.returncode == 0, result.stderr
     assert rows(newsroom["db"], "SELECT email, topics, frequency FROM subscriptions") == [
         ("aigerim@example.org", '["torture", "art405", "detention"]', "immediate")]
@@ -249,7 +237,7 @@ def test_bad_subscriptions_exit_2_naming_file_entry_and_problem(
     newsroom: dict, body: str, problem: str
 ) -> None:
     path = write_subscriptions(newsroom["dir"] / "subs.toml", ALL_EN, body)
-    result = digest(newsroom, free_port(), "--subscriptions", str(path))
+    result = run_digest(newsroom, free_port(), "--subscriptions", str(path))
     assert result.returncode == 2
     assert f"{path}: subscription #2" in result.stderr and problem in result.stderr
 

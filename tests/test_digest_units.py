@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.message import Digest, DigestItem, build_message, message_id, one_line
+from alerts.message import (
+    Digest,
+    DigestItem,
+    DigestNotice,
+    build_message,
+    message_id,
+    one_line,
+)
 from alerts.select import is_due, period_start
 from alerts.transport import SmtpSettings, TransportConfigError
 
@@ -67,6 +74,38 @@ def test_russian_subject_and_header_safety() -> None:
     assert msg["Bcc"] is None
     assert "\n" not in str(msg["To"]) and "a@example.org" in str(msg["To"])
     assert one_line("a\r\nb\tc\u2028d") == "a b c d"
+
+
+def notice(recheck_id: int, kind: str, title: str = "T\r\nBcc: x@y.test") -> DigestNotice:
+    return DigestNotice(recheck_id=recheck_id, item_id=recheck_id, kind=kind, title=title,
+                        url=f"https://a.test/{recheck_id}", source="s",
+                        checked_at=f"2024-11-2{recheck_id}T02:00:00+00:00", detail="HTTP 404",
+                        item_link=None)
+
+
+def test_notices_count_in_the_subject_and_keep_the_message_id_apart() -> None:
+    digest = Digest(recipient="a@example.org", name="A", label_language="ru", origin="table",
+                    items=(item(1, "torture"),), when=at("2024-11-21 07:00:00"),
+                    notices=(notice(1, "edited"), notice(2, "removed"), notice(3, "removed")))
+    msg = build_message(digest, "newsmon <alerts@newsmon.test>", ("torture",))
+    assert msg["Subject"] == "newsmon: пытки 1, удалено 2, изменено 1 — 21 нояб."
+    assert msg["Message-ID"] == message_id("a@example.org", [1], "newsmon.test", [1, 2, 3])
+    assert message_id("a@example.org", [1], "d") != message_id("a@example.org", [1], "d", [1])
+    text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    section = text[text.index("== Удалено или изменено после отметки (3) =="):]
+    # Removed before edited, the latest re-check first; crawled titles stay on one line.
+    assert section.index("* [удалено] T Bcc: x@y.test\n  Источник: s | Повторная проверка: "
+                         "2024-11-23 07:00 +05 | Итог: удалено: HTTP 404\n"
+                         "  Оригинал: https://a.test/3\n") \
+        < section.index("Оригинал: https://a.test/2") < section.index("* [изменено] T")
+
+
+def test_a_digest_of_notices_only() -> None:
+    digest = Digest(recipient="a@example.org", name="A", label_language="en", origin="table",
+                    items=(), when=at("2024-11-21 07:00:00"), notices=(notice(1, "removed"),))
+    msg = build_message(digest, "newsmon <alerts@newsmon.test>", ("torture",))
+    assert msg["Subject"] == "newsmon: 1 removed — 21 Nov"
+    assert "flagged items removed or edited" in msg.get_body(("plain",)).get_content()
 
 
 def test_password_is_never_shown() -> None:

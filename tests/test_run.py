@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from smtp_helpers import (
+    ALL_EN,
     SmtpSink,
     add_item,
     free_port,
@@ -36,13 +37,6 @@ languages = ["ru"]
 feeds = ["/rss"]
 enabled = false
 """
-SUBSCRIPTION = """
-email = "aigerim@example.org"
-name = "Aigerim"
-topics = ["torture", "art405", "detention"]
-frequency = "immediate"
-label_language = "en"
-"""
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def station(tmp_path: Path) -> dict:
     db = tmp_path / "newsmon.db"
     add_item(db, "https://a.test/1", "Activist detained in Aktobe", ["detention"])
     (tmp_path / "sources.toml").write_text(SOURCES, encoding="utf-8")
-    write_subscriptions(tmp_path / "subscriptions.toml", SUBSCRIPTION)
+    write_subscriptions(tmp_path / "subscriptions.toml", ALL_EN)
     return {"db": db, "dir": tmp_path,
             "args": ["--db", str(db), "run", "--sources", str(tmp_path / "sources.toml")]}
 
@@ -121,7 +115,7 @@ def test_run_crawls_local_sites_and_mails_what_was_flagged(tmp_path: Path) -> No
                     ("base_url", s.base_url), ("languages", list(s.languages)),
                     ("feeds", list(s.feeds)), ("sections", list(s.sections))))
             for s in sources), encoding="utf-8")
-        write_subscriptions(tmp_path / "subscriptions.toml", SUBSCRIPTION)
+        write_subscriptions(tmp_path / "subscriptions.toml", ALL_EN)
         db = tmp_path / "newsmon.db"
         with SmtpSink() as sink:
             result = run_cli(["--db", str(db), "run", "--sources", str(tmp_path / "sources.toml"),

@@ -46,7 +46,7 @@ def summary(app: AppContext) -> str:
     for source, count, flagged in db.execute(
         "SELECT source, count(*), sum(flagged) FROM items GROUP BY source ORDER BY source"
     ):
-        lines.append(f"  {source:<12} {count:>3} items, {flagged or 0:>2} flagged")
+        lines.append(f"  {printable(source, 40):<12} {count:>3} items, {flagged or 0:>2} flagged")
     per_topic = Counter()
     for topic, lang in db.execute(
         "SELECT t.topic, i.lang FROM item_topics t JOIN items i ON i.id = t.item_id"
@@ -64,7 +64,8 @@ def summary(app: AppContext) -> str:
         lines.append(f"  [{lang}] {','.join(json.loads(topics)):<18} {printable(title)}")
     errors = db.execute("SELECT stage, reason, url FROM crawl_errors").fetchall()
     lines.append(f"Errors: {len(errors)}")
-    lines.extend(f"  {stage}: {printable(reason, 60)} {url}" for stage, reason, url in errors)
+    lines.extend(f"  {printable(stage, 20)}: {printable(reason, 60)} {printable(url, 200)}"
+                 for stage, reason, url in errors)
     db.close()
     return "\n".join(lines)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
@@ -24,6 +26,18 @@ from crawler.lock import AlreadyRunning, run_lock
 logger = logging.getLogger(__name__)
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL, as `newsmon crawl`: cron may simply try again later
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def digest_options(command: F) -> F:
+    """--subscriptions and --base-url, declared once for `newsmon digest` and `newsmon run`."""
+    command = click.option(
+        "--base-url", default=None, show_default="$NEWSMON_BASE_URL",
+        help="Datasette URL the messages link items to (<URL>/-/item/<id>).")(command)
+    return click.option(
+        "--subscriptions", "subscriptions_path", type=click.Path(dir_okay=False),
+        default=None, show_default="$NEWSMON_SUBSCRIPTIONS or ./subscriptions.toml",
+        help="Subscriptions file; without one, the subscriptions table is used.")(command)
 
 
 def digest_lock_name(db_path: str) -> str:
@@ -85,13 +99,12 @@ def run_digest_job(app: AppContext, subscriptions_path: str | None, base_url: st
 @click.command("digest")
 @click.option("--dry-run", "dry_run", type=click.Path(file_okay=False), default=None,
               metavar="DIR", help="Write the messages as .eml files in DIR; record nothing.")
-@click.option("--subscriptions", "subscriptions_path", type=click.Path(dir_okay=False),
-              default=None, show_default="$NEWSMON_SUBSCRIPTIONS or ./subscriptions.toml",
-              help="Subscriptions file; without one, the subscriptions table is used.")
-@click.option("--base-url", default=None, show_default="$NEWSMON_BASE_URL",
-              help="Datasette URL the messages link items to (<URL>/-/item/<id>).")
+@digest_options
 @click.pass_obj
 def digest_cmd(app: AppContext, dry_run: str | None, subscriptions_path: str | None,
                base_url: str | None) -> None:
-    """Email each due coordinator their new flagged items; exit 1 if a send failed."""
+    """Email each due coordinator their new flagged items and removed/edited notices.
+
+    Exit 1 if a send failed (nothing recorded for it; the next run retries).
+    """
     sys.exit(run_digest_job(app, subscriptions_path, base_url, dry_run)[0])

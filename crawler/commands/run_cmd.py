@@ -17,7 +17,7 @@ import sys
 import click
 
 from crawler.commands.crawl_cmd import EXIT_LOCKED, run_crawl_job
-from crawler.commands.digest_cmd import run_digest_job
+from crawler.commands.digest_cmd import digest_options, run_digest_job
 from crawler.context import AppContext
 from crawler.sources import default_sources_path
 
@@ -63,11 +63,7 @@ def last_crawl_line(app: AppContext) -> str:
 @click.option("--only", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting for the crawl, as with `newsmon crawl`.")
-@click.option("--subscriptions", "subscriptions_path", type=click.Path(dir_okay=False),
-              default=None, show_default="$NEWSMON_SUBSCRIPTIONS or ./subscriptions.toml",
-              help="Subscriptions file; without one, the subscriptions table is used.")
-@click.option("--base-url", default=None, show_default="$NEWSMON_BASE_URL",
-              help="Datasette URL the messages link items to.")
+@digest_options
 @click.pass_obj
 def run_cmd(app: AppContext, sources_path: str, only: tuple[str, ...], settings: tuple[str, ...],
             subscriptions_path: str | None, base_url: str | None) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from datasette import hookimpl
 
 from datasette_plugins.access import anonymous_decision
+from datasette_plugins.headers import hardening_middleware
 from datasette_plugins.state import get_state
 from datasette_plugins.views_read import dashboard_view, item_view, queue_view
 from datasette_plugins.views_write import triage_bulk, triage_one
@@ -19,6 +20,12 @@ from datasette_plugins.views_write import triage_bulk, triage_one
 def startup(datasette: Any) -> None:
     # Fail at start, not at first login, when NEWSMON_USERS or NEWSMON_ANONYMOUS is wrong.
     get_state(datasette)
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py).
+    return hardening_middleware
 
 
 @hookimpl
