@@ -11,11 +11,14 @@ import re
 from pathlib import Path
 
 ANONYMOUS_MODES = ("none", "read")
-# Tables anonymous readers never see: triage notes, their history, coordinators' addresses.
-SENSITIVE_TABLES = frozenset({"triage", "triage_log", "digest_log", "subscriptions",
-                              "digest_state"})
+# The only tables (and views) anonymous readers may open. An allow-list, so a table added
+# later (triage notes, coordinators' addresses, ...) is private until someone decides otherwise.
+PUBLIC_TABLES = frozenset({"items", "items_fts", "item_topics", "item_entities", "crawl_runs",
+                           "crawl_errors", "source_runs", "snapshots", "rechecks",
+                           "item_versions", "changed_or_removed"})
 SENSITIVE_SQL = re.compile(
-    r"\b(triage|triage_log|digest_log|subscriptions|digest_state|note|assigned_to)\b", re.I)
+    r"\b(triage|triage_log|digest_log|digest_notices|subscriptions|digest_state|note"
+    r"|assigned_to)\b", re.I)
 # Everything Datasette checks before showing data; in mode "none" all are denied.
 READ_ACTIONS = frozenset({
     "view-instance", "view-database", "view-database-download", "view-table",
@@ -91,7 +94,7 @@ def anonymous_decision(mode: str, action: str, resource: object, sql: str | None
     if action in ("execute-sql", "view-database-download"):
         return False
     if action == "view-table" and isinstance(resource, tuple):
-        return False if str(resource[1]).lower() in SENSITIVE_TABLES else None
+        return None if str(resource[1]).lower() in PUBLIC_TABLES else False
     if action == "view-query" and sql is not None and SENSITIVE_SQL.search(sql):
         return False
     return None
