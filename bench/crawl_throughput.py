@@ -131,7 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--quick", action="store_true", help="2,000 articles")
     parser.add_argument("--sample", type=int, default=200, help="pages timed for the bound")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra Scrapy setting for the crawl (JSON value or string)")
     args = parser.parse_args(argv)
+    for pair in args.set:
+        name, _, value = pair.partition("=")
+        try:
+            OVERRIDES[name] = json.loads(value)
+        except json.JSONDecodeError:
+            OVERRIDES[name] = value
     count = 2_000 if args.quick else args.articles
     print_machine("crawl_throughput: end-to-end pages/s vs the per-page pipeline bound")
     records = make_records(count)

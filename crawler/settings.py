@@ -17,6 +17,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# Scrapy's default list without 429: a site that asks us to slow down is not hit again at once
+# (its Retry-After is minutes or hours); the failure is recorded and the next run retries.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 # Bounded responses: a 20 MB page or an endless stream must not eat memory.
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

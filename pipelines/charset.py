@@ -19,6 +19,7 @@ CYRILLIC_8BIT = ("cp1251", "koi8-r")
 LOWER = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі")
 SAMPLE = 64 * 1024  # scoring more than this changes nothing but the cost
 MIN_LETTERS = 20  # too few Cyrillic letters to judge: believe the declaration
+_HIGH_BYTES = bytes(range(0x80, 0x100))  # deleted in C to count non-ASCII bytes (issue #9)
 
 
 def codec_name(label: str | None) -> str | None:
@@ -62,7 +63,7 @@ def best_cyrillic(body: bytes) -> tuple[str, str] | None:
 def looks_utf8(body: bytes) -> bool:
     """True for non-ASCII bytes that are UTF-8 but for a few broken sequences (< 2%)."""
     sample = body[:SAMPLE]
-    high = sum(byte >= 0x80 for byte in sample)
+    high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
     if not high:
         return False
     broken = sample.decode("utf-8", errors="replace").count("\ufffd")

@@ -243,6 +243,12 @@ def test_script_and_foreign_scheme_links_are_never_requested(hostile_crawl):
     assert not other.requested("/elsewhere"), "the offsite redirect was followed"
 
 
+def test_429_is_not_hammered_with_immediate_retries(hostile_crawl):
+    _, _, server, _, _, _ = hostile_crawl
+    assert server.paths.count("/status/429.html") == 1
+    assert server.paths.count("/status/503.html") <= 3  # 5xx: the usual two retries
+
+
 def test_redirect_loop_is_stopped_and_recorded(hostile_crawl):
     _, db, server, _, _, _ = hostile_crawl
     loops = [p for p in server.paths if p.startswith("/loop/")]

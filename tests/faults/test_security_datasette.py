@@ -4,13 +4,12 @@ anonymous visitor can read on every page and endpoint in both anonymous modes.""
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from store import open_db
-from tests.datasette_helpers import PASSWORDS, Client, make_db, serve
+from tests.datasette_helpers import PASSWORDS, XSS_TITLE, Client, make_db, serve
 from tests.faults.helpers import record_figures, rows
 
 SECRET_NOTE = "NOTE-SECRET-witness-Aigerim-phone-7701"
@@ -85,11 +84,9 @@ def test_no_write_without_login_csrf_and_a_signed_session(db_path):
             assert reply.status == 403, (path, reply.status)
         # A forged, unsigned actor cookie is nobody.
         forged = Client(base)
-        cookie = urllib.request.Request(base)
         forged.jar.set_cookie(_cookie("ds_actor", json.dumps({"a": {"id": "alice"}}), base))
         assert forged.get("/-/actor.json").json() == {"actor": None}
         assert forged.post("/-/triage/2", {"status": "relevant"}).status == 403
-        del cookie
         alice = Client(base)
         login = alice.login("alice")
         set_cookie = " ".join(login.headers.get_all("Set-Cookie") or [])
@@ -102,6 +99,12 @@ def test_no_write_without_login_csrf_and_a_signed_session(db_path):
         assert reply.status != 302 and not bad.cookie("ds_actor")
         ok = alice.post("/-/triage/2", {"status": "relevant", "note": "checked"})
         assert ok.status in (200, 302), ok.text[:300]
+        for path in ("/-/item/4", "/-/queue", "/-/dashboard", "/newsmon/items/4",
+                     "/newsmon/items", "/newsmon/flagged"):
+            page = alice.get(path)
+            assert page.status == 200, path
+            assert XSS_TITLE not in page.text and "onerror=alert(2)>" not in page.text, path
+            assert page.headers.get("X-Frame-Options") == "DENY", path
     assert rows(db_path, "SELECT status, updated_by FROM triage WHERE item_id = 2") == [
         ("relevant", "alice")]
     record_figures("datasette_writes", {"cookie_flags": set_cookie.split(";", 1)[1].strip()})
