@@ -9,7 +9,7 @@ from scrapy.crawler import Crawler
 
 from crawler.items import ArticleItem
 from evidence.snapshot import latest_snapshot, snapshot_item
-from store import open_db
+from pipelines.database_stage import DatabaseStage
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ def snapshot_all_from_env() -> bool:
     return os.environ.get("NEWSMON_SNAPSHOT_ALL", "").strip().lower() in TRUE_WORDS
 
 
-class SnapshotPipeline:
+class SnapshotPipeline(DatabaseStage):
     """Snapshots new flagged items, and a new version whenever a watched item's text changes.
 
     Once an item has a snapshot it stays watched: an edit that removes the words that flagged
@@ -29,22 +29,13 @@ class SnapshotPipeline:
     """
 
     def __init__(self, db_path: str, snapshot_all: bool, crawler: Crawler | None = None) -> None:
-        self.db_path = db_path
+        super().__init__(db_path, crawler)
         self.snapshot_all = snapshot_all
-        self.crawler = crawler
-        self.db = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SnapshotPipeline:
         snapshot_all = crawler.settings.getbool("NEWSMON_SNAPSHOT_ALL") or snapshot_all_from_env()
         return cls(crawler.settings.get("NEWSMON_DB"), snapshot_all, crawler)
-
-    def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
-
-    def close_spider(self) -> None:
-        if self.db is not None:
-            self.db.close()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item_id = item.classification.get("item_id")

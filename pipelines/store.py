@@ -5,7 +5,8 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 
 from crawler.items import ArticleItem
-from store import open_db, save_item
+from pipelines.database_stage import DatabaseStage
+from store import save_item
 
 
 def item_row(item: ArticleItem) -> dict:
@@ -18,24 +19,12 @@ def item_row(item: ArticleItem) -> dict:
     }
 
 
-class StorePipeline:
+class StorePipeline(DatabaseStage):
     """Writes each item in its own transaction, so a killed crawl leaves nothing half-written."""
-
-    def __init__(self, db_path: str, crawler: Crawler) -> None:
-        self.db_path = db_path
-        self.crawler = crawler
-        self.db = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler.settings.get("NEWSMON_DB"), crawler)
-
-    def open_spider(self) -> None:
-        self.db = open_db(self.db_path)
-
-    def close_spider(self) -> None:
-        if self.db is not None:
-            self.db.close()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item_id, outcome = save_item(self.db, item_row(item), item.classification)
