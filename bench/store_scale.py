@@ -5,7 +5,7 @@ straight into SQLite through the project's migrations, rebuilds full-text search
 starts the real `newsmon serve` on each store and times the queue, a faceted table, an FTS
 search and the dashboard.
 
-    python bench/store_scale.py [--items 1000000] [--quick] [--keep DIR] [--requests 20]
+    python bench/store_scale.py [--items 1000000] [--quick] [--keep DIR [--reuse]] [--requests 20]
 """
 
 from __future__ import annotations
@@ -186,8 +186,12 @@ def time_routes(base: str, requests: int) -> dict[str, dict[str, Any]]:
     return results
 
 
-def measure_store(path: Path, items: int, requests: int) -> dict[str, Any]:
-    seconds = generate(path, items)
+def measure_store(path: Path, items: int, requests: int, reuse: bool) -> dict[str, Any]:
+    if reuse and path.exists():  # a store kept by an earlier run: only migrate it
+        open_db(path).close()
+        seconds = 0.0
+    else:
+        seconds = generate(path, items)
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
     proc, base = serve(path)
     try:
@@ -195,7 +199,7 @@ def measure_store(path: Path, items: int, requests: int) -> dict[str, Any]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    print(f"{items} items: generated in {seconds:.0f} s, {size / 2**20:.0f} MiB "
+    print(f"{items} items: generated in {seconds:.0f} s (0: reused), {size / 2**20:.0f} MiB "
           f"({size / items / 1024:.2f} KiB/item)")
     return {"items": items, "size": size, "routes": routes, "generate_s": seconds}
 
@@ -222,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20,000 items (baseline 2,000)")
     parser.add_argument("--requests", type=int, default=20, help="timed requests per route")
     parser.add_argument("--keep", help="directory to keep the generated stores in")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: time stores already there (migrated, not rebuilt)")
     args = parser.parse_args(argv)
     items = 20_000 if args.quick else args.items
     print_machine("store_scale: Datasette pages on N items vs N/10 items, same run")
@@ -233,10 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                  for label, count in (("small", items // 10), ("big", items))]
         for path in paths:
             path.parent.mkdir(exist_ok=True)
-            for old in path.parent.glob("newsmon.db*"):
+            for old in path.parent.glob("newsmon.db*") if not args.reuse else ():
                 old.unlink()
-        small = measure_store(paths[0], items // 10, args.requests)
-        big = measure_store(paths[1], items, args.requests)
+        small = measure_store(paths[0], items // 10, args.requests, args.reuse)
+        big = measure_store(paths[1], items, args.requests, args.reuse)
         report(small, big)
     return 0
 

@@ -17,15 +17,20 @@ class AlreadyRunning(RuntimeError):
     """Another newsmon run holds the lock."""
 
 
-def lock_path_for(db_path: str) -> Path:
-    """The lock sits beside the database: one lock per database, whatever the command."""
-    return Path(f"{os.path.abspath(db_path)}.lock")
+def lock_path_for(db_path: str, holder: str = "") -> Path:
+    """The lock sits beside the database: one lock per database (and per `holder`, if named)."""
+    suffix = f".{holder}" if holder else ""
+    return Path(f"{os.path.abspath(db_path)}{suffix}.lock")
 
 
 @contextmanager
-def run_lock(db_path: str, what: str) -> Iterator[None]:
-    """Hold the database's run lock for the block, or raise AlreadyRunning at once."""
-    path = lock_path_for(db_path)
+def run_lock(db_path: str, what: str, holder: str = "") -> Iterator[None]:
+    """Hold the database's run lock for the block, or raise AlreadyRunning at once.
+
+    `holder` names a lock of its own, for processes that may share the database on purpose
+    (scale-out workers): each worker still cannot run twice.
+    """
+    path = lock_path_for(db_path, holder)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
     try:

