@@ -45,6 +45,8 @@ ROUTES = {
     "queue": "/-/queue",
     "facets": "/newsmon/items?_facet=source&_facet=lang&flagged=1",
     "fts": "/newsmon/items?_search=%D0%BF%D1%8B%D1%82%D0%BA%D0%B8",  # пытки
+    # The monitors' own search box: the queue's full-text filter (prefix match, flagged only).
+    "fts-queue": "/-/queue?q=%D0%BF%D1%8B%D1%82%D0%BA%D0%B8",
     "dashboard": "/-/dashboard",
 }
 ITEM_COLUMNS = ("id", "url", "source", "title", "text", "lang", "published", "authors",
