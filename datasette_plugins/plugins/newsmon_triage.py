@@ -12,6 +12,7 @@ from datasette import hookimpl
 from datasette_plugins.access import anonymous_decision
 from datasette_plugins.headers import hardening_middleware
 from datasette_plugins.state import get_state
+from datasette_plugins.throttle import throttle_middleware
 from datasette_plugins.views_read import dashboard_view, item_view, queue_view
 from datasette_plugins.views_write import triage_bulk, triage_one
 
@@ -24,8 +25,9 @@ def startup(datasette: Any) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py).
-    return hardening_middleware
+    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py),
+    # and failed logins throttled per client (datasette_plugins/throttle.py).
+    return lambda app: hardening_middleware(throttle_middleware(app))
 
 
 @hookimpl
