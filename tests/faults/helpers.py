@@ -21,6 +21,14 @@ FAULTS_DIR = Path(__file__).resolve().parent
 #: so a test run never dirties the checkout. docs/reliability.md quotes the last CI figures.
 LAST_RUN = Path(os.environ.get("NEWSMON_FAULTS_REPORT")
                 or Path(tempfile.gettempdir()) / "newsmon-faults-last_run.json")
+#: One coordinator, immediate torture digests in English (the security tests' recipient).
+TORTURE_SUBSCRIBER = """
+email = "aigerim@example.org"
+name = "Aigerim"
+topics = ["torture"]
+frequency = "immediate"
+label_language = "en"
+"""
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 _figures_lock = threading.Lock()
 

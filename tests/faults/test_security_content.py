@@ -13,7 +13,7 @@ from crawler.commands.demo_cmd import summary
 from crawler.context import AppContext
 from store import open_db, record_error, start_run
 from tests.conftest import run_newsmon
-from tests.faults.helpers import FAST, article_text, feed_source, rss
+from tests.faults.helpers import FAST, TORTURE_SUBSCRIBER, article_text, feed_source, rss
 from tests.faults.hostile import HostileServer, page
 from tests.smtp_helpers import add_item, free_port, run_cli, smtp_env, write_subscriptions
 
@@ -67,13 +67,7 @@ def test_digest_email_escapes_crawled_titles_and_keeps_headers_intact(tmp_path: 
     title = f"{EVIL_HTML} Суд\r\nBcc: thief@evil.example\r\n\x1b[31m"
     add_item(db, "https://a.test/1?q=<b>&x=\"'", title, ["torture"],
              snippet=f"{EVIL_HTML}\r\nX-Injected: yes")
-    write_subscriptions(tmp_path / "subscriptions.toml", """
-email = "aigerim@example.org"
-name = "Aigerim"
-topics = ["torture"]
-frequency = "immediate"
-label_language = "en"
-""")
+    write_subscriptions(tmp_path / "subscriptions.toml", TORTURE_SUBSCRIBER)
     env = smtp_env(free_port())
     del env["NEWSMON_SMTP_HOST"]
     out = tmp_path / "outbox"

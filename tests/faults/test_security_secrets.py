@@ -15,7 +15,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.conftest import ROOT
 from tests.datasette_helpers import Client, free_port, wait_until_up
-from tests.faults.helpers import record_figures
+from tests.faults.helpers import TORTURE_SUBSCRIBER, record_figures
 from tests.smtp_helpers import SinkHandler, add_item, run_cli, smtp_env, write_subscriptions
 
 #: A real datasette-auth-passwords hash (fake ones in unit tests are short).
@@ -52,13 +52,7 @@ def test_smtp_password_never_logged_printed_or_stored(tmp_path: Path):
     db = tmp_path / "newsmon.db"
     log_file = tmp_path / "newsmon.log"
     (tmp_path / "sources.toml").write_text(DISABLED_SOURCES, encoding="utf-8")
-    write_subscriptions(tmp_path / "subscriptions.toml", """
-email = "aigerim@example.org"
-name = "Aigerim"
-topics = ["torture"]
-frequency = "immediate"
-label_language = "en"
-""")
+    write_subscriptions(tmp_path / "subscriptions.toml", TORTURE_SUBSCRIBER)
     handler = SinkHandler()
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, auth_require_tls=False,
