@@ -25,7 +25,8 @@ from alerts.notices import notice_rows, pending_notices
 from alerts.select import is_due, last_digest_at, pending_items
 from alerts.subscriptions import Subscription
 from alerts.transport import DeliveryError, RecipientRefused, TransportConfigError
-from store.migrations import TOPICS
+from core.clock import format_utc
+from core.domain import TOPICS
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def record_empty(db: sqlite_utils.Database, recipient: str, now: str) -> None:
 def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transport,
                options: DigestOptions, now: datetime, report: DigestReport) -> None:
     """Send (or skip) one coordinator's digest; DeliveryError means stop the whole pass."""
-    stamp = now.replace(microsecond=0).isoformat()
+    stamp = format_utc(now)
     if not is_due(sub.frequency, last_digest_at(db, sub.email), now, options.tz, options.hour):
         report.not_due.append(sub.email)
         return

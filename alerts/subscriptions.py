@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.migrations import TOPICS
+from core.domain import TOPICS
 
 DEFAULT_PATH = "subscriptions.toml"
 FREQUENCIES = ("immediate", "daily", "weekly")

@@ -1,7 +1,7 @@
 """End-to-end crawl rate on a local 20,000-article site against the per-page pipeline bound.
 
-A Pangea-shaped site (`crawler.sitegen`) is served by `crawler.siteserver` in this process;
-`crawler.runner.run_crawl` crawls it in a subprocess (feed plus every listing page, full
+A Pangea-shaped site (`newsmon.demo.sitegen`) is served by `SiteServer` in this process;
+`newsmon.jobs.runner.run_crawl` crawls it in a subprocess (feed plus every listing page, full
 pipeline into a real SQLite file) with politeness relaxed by settings overrides. In the same
 run the pipeline stages are timed on a sample of the same article pages: one crawl process
 runs its pipelines on one core, so 1 / (pipeline seconds per page) is the bound. The crawl
@@ -27,11 +27,11 @@ from typing import Any
 from common import ROOT, RssSampler, StageTimes, Timer, print_machine, print_table
 from pipeline_cost import HINTS, STAGES, Pipeline
 from store_scale import TOPIC_WORDS, paragraph_pool
-
-from crawler.sitegen import pangea_site
-from crawler.siteserver import SiteServer
-from store import open_db, start_run
 from tests.sites import sources_toml
+
+from newsmon.demo.sitegen import pangea_site
+from newsmon.demo.siteserver import SiteServer
+from store import connect, start_run
 
 SECTIONS = ("kazakhstan", "world", "economy", "culture")
 PAGE_SIZE = 50
@@ -41,8 +41,8 @@ OVERRIDES = {  # the benchmark's only departure from production settings: no pol
 }
 WORKER = """
 import json, sys
-from crawler.runner import run_crawl
-from crawler.sources import load_sources
+from newsmon.jobs.runner import run_crawl
+from sites.sources import load_sources
 sources, db, run_id, overrides = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 stats = run_crawl(load_sources(sources), db, run_id, overrides=json.loads(overrides))
 keep = ("newsmon/", "item_", "downloader/request_count", "elapsed_time_seconds")
@@ -103,7 +103,7 @@ def crawl(server: SiteServer, site: Any, folder: Path) -> dict[str, Any]:
         "base_url": server.base_url, "languages": ["ru"], "country": "KZ",
         "feeds": site.feeds, "sections": site.sections, "listing_pages": listing_pages}])
     db_path = folder / "newsmon.db"
-    db = open_db(db_path)
+    db = connect(db_path)
     run_id = start_run(db, "crawl", ["bench-pangea"])
     db.close()
     overrides = dict(OVERRIDES)
@@ -117,7 +117,7 @@ def crawl(server: SiteServer, site: Any, folder: Path) -> dict[str, Any]:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"crawl failed ({proc.returncode}): {err[-3000:]}")
     stats = json.loads(next(line[6:] for line in out.splitlines() if line.startswith("STATS ")))
-    db = open_db(db_path)
+    db = connect(db_path)
     stored = db.execute("SELECT count(*) FROM items").fetchone()[0]
     for url, stage, reason in db.execute(
             "SELECT url, stage, reason FROM crawl_errors LIMIT 5").fetchall():

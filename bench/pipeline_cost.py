@@ -27,13 +27,14 @@ from scrapy.utils.test import get_crawler
 
 from classifiers import detect_language
 from crawler.items import ArticleItem
-from crawler.runner import project_settings
+from newsmon.jobs.runner import project_settings
 from pipelines.errors import ItemRejected
 from pipelines.extract import ExtractPipeline
-from spiders import pangea, wordpress
+from sites import get_adapter
 
 # The body selector the spider's adapter sets for pages of its CMS (real_pages ids say which).
-ADAPTER_SELECTORS = {"pangea_": pangea.BODY_SELECTOR, "ru_wordpress_": wordpress.BODY_SELECTOR}
+ADAPTER_SELECTORS = {"pangea_": get_adapter("pangea").defaults["body_selector"],
+                     "ru_wordpress_": get_adapter("wordpress").defaults["body_selector"]}
 
 STAGE_NAMES = {"ExtractPipeline": "extract", "LanguagePipeline": "language",
                "ClassifyPipeline": "classify", "StorePipeline": "store",

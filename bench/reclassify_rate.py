@@ -1,7 +1,7 @@
-"""`reclassify_items` throughput against bare `classify()` over the same texts, same run.
+"""`reclassify` throughput against bare `classify()` over the same texts, same run.
 
 Takes a random sample of a store (a generated one by default, or `--db` for a real one),
-copies it into a fresh SQLite file, runs the real `reclassify_items` on that copy and, on
+copies it into a fresh SQLite file, runs the real `reclassify` on that copy and, on
 the same titles and texts, `classify(title, text)` with no database. The full-store time is
 extrapolated from the sample and printed as such.
 
@@ -18,13 +18,13 @@ from common import Timer, print_machine, print_table
 from store_scale import generate
 
 from classifiers import classify
-from crawler.commands.classify_cmd import reclassify_items
-from store import open_db
+from newsmon.jobs.classify import reclassify
+from store import connect
 
 
 def sample_store(source: Path, target: Path, sample: int, seed: int = 9) -> int:
     """Copy `sample` random items with their topic, entity and triage rows; return the count."""
-    db = open_db(target)
+    db = connect(target)
     db.execute("ATTACH DATABASE ? AS big", [str(source)])
     with db.conn:
         db.execute("CREATE TEMP TABLE chosen AS SELECT id FROM big.items "
@@ -42,15 +42,16 @@ def sample_store(source: Path, target: Path, sample: int, seed: int = 9) -> int:
 
 
 def measure(path: Path) -> dict[str, float]:
-    """Seconds for bare classify() over the texts and for reclassify_items on the file."""
-    db = open_db(path)
+    """Seconds for bare classify() over the texts and for reclassify on the file."""
+    db = connect(path)
     rows = db.execute("SELECT title, text FROM items ORDER BY id").fetchall()
     classify(*rows[0])  # warm-up: rule compilation, langdetect profiles
     with Timer() as bare:
         for title, text in rows:
             classify(title or "", text or "")
     triage_before = db.execute("SELECT count(*) FROM triage").fetchone()[0]
-    done, seconds = reclassify_items(db)
+    report = reclassify(db, [])
+    done, seconds = report.items, report.seconds
     triage_after = db.execute("SELECT count(*) FROM triage").fetchone()[0]
     db.close()
     assert triage_before == triage_after, "reclassify must keep triage rows"
@@ -66,18 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.items, args.sample = 5_000, 500
-    print_machine("reclassify_rate: reclassify_items vs bare classify(), same texts")
+    print_machine("reclassify_rate: reclassify vs bare classify(), same texts")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(args.db) if args.db else Path(tmp) / "big" / "newsmon.db"
         if not args.db:
             source.parent.mkdir()
             generate(source, args.items)
-        total = open_db(source).execute("SELECT count(*) FROM items").fetchone()[0]
+        total = connect(source).execute("SELECT count(*) FROM items").fetchone()[0]
         copied = sample_store(source, Path(tmp) / "sample.db", min(args.sample, total))
         result = measure(Path(tmp) / "sample.db")
     rate_bare = copied / result["bare"]
     rate = result["items"] / result["reclassify"]
-    print_table(["store", "sampled", "bare classify() items/s", "reclassify_items items/s",
+    print_table(["store", "sampled", "bare classify() items/s", "reclassify items/s",
                  "ratio (time)", f"full store ({total:,}) extrapolated"],
                 [[str(source) if args.db else f"generated {total:,}", str(copied),
                   f"{rate_bare:.0f}", f"{rate:.0f}", f"{rate_bare / rate:.2f}x",

@@ -27,7 +27,7 @@ from typing import Any
 
 from common import ROOT, Timer, percentile, print_machine, print_table
 
-from store import open_db
+from store import connect
 
 SOURCES = [f"outlet-{n:02d}" for n in range(12)]
 LANGS = ["ru"] * 7 + ["kk"] * 2 + ["en"]
@@ -101,7 +101,7 @@ def generate(path: Path, total: int, seed: int = 9, batch: int = 20_000) -> floa
     rng = random.Random(seed)
     pool = paragraph_pool(rng)
     with Timer() as timer:
-        db = open_db(path)
+        db = connect(path)
         # Bulk load: no per-row FTS triggers; the index is rebuilt once at the end.
         db.execute("DROP TABLE IF EXISTS items_fts")
         for trigger in ("items_ai", "items_ad", "items_au"):
@@ -141,7 +141,7 @@ def serve(path: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "NEWSMON_ANONYMOUS": "read", "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from crawler.cli import main; main()", "--db", str(path),
+        [sys.executable, "-c", "from newsmon.cli import main; main()", "--db", str(path),
          "serve", "--port", str(port)], env=env, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -190,7 +190,7 @@ def time_routes(base: str, requests: int) -> dict[str, dict[str, Any]]:
 
 def measure_store(path: Path, items: int, requests: int, reuse: bool) -> dict[str, Any]:
     if reuse and path.exists():  # a store kept by an earlier run: only migrate it
-        open_db(path).close()
+        connect(path).close()
         seconds = 0.0
     else:
         seconds = generate(path, items)

@@ -7,6 +7,7 @@ reuses, so classifying a text does no file IO and no regex compilation.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,8 +160,11 @@ def load_topic_file(path: Path) -> TopicRules:
 
 
 def load_rules(path: str | Path | None = None, data_dir: str | Path | None = None) -> Rules:
-    """Load, validate and compile a rule directory (default: the packaged rules), cached."""
-    rules_dir = Path(path) if path is not None else RULES_DIR
+    """Load, validate and compile a rule directory, cached.
+
+    Default: `$NEWSMON_RULES_DIR` (rules kept outside the checkout), else the packaged rules.
+    """
+    rules_dir = Path(path or os.environ.get("NEWSMON_RULES_DIR") or RULES_DIR)
     data = Path(data_dir) if data_dir is not None else None
     return _load_cached(rules_dir.resolve(), data.resolve() if data else None)
 

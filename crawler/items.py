@@ -20,14 +20,15 @@ class ArticleItem:
     fetched_url: str  # the URL actually fetched, after redirects
     status: int
     body: bytes
-    encoding: str
+    encoding: str  # the charset the body really is in (crawler.downloadermiddlewares.charset)
     headers: dict[str, str] = field(default_factory=dict)
-    fetched_at: str = ""  # ISO 8601 UTC
+    fetched_at: str = ""  # core.clock form
     adapter: str = ""
     body_selector: str = ""  # CSS selector of the article body, when the adapter knows it
     # title/published/authors from the feed entry or the page's JSON-LD
     hints: dict[str, Any] = field(default_factory=dict)
     country: str = ""  # the outlet's country code from sources.toml
+    origin: str = ""  # the feed/listing that announced it (refetched in full if this fails)
 
     # -- added by pipeline stages --
     title: str = ""
@@ -35,5 +36,13 @@ class ArticleItem:
     published: str | None = None
     authors: list[str] = field(default_factory=list)
     lang: str = ""
-    classification: dict[str, Any] = field(default_factory=dict)
+    classification: dict[str, Any] = field(default_factory=dict)  # the classify() contract
     content_hash: str = ""
+    item_id: int | None = None  # items.id, set by the store stage
+    store_outcome: str = ""  # new | updated | unchanged, set by the store stage
+    snapshot_version: int | None = None  # evidence version kept by the snapshot stage
+
+    @property
+    def content_type(self) -> str:
+        """The response's Content-Type header ("" when it had none)."""
+        return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")

@@ -32,7 +32,6 @@ HTTPERROR_ALLOW_ALL = False
 CONCURRENT_ITEMS = 8
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
@@ -47,15 +46,20 @@ ITEM_PIPELINES = {
 
 # Guards: a bounded number of articles per feed, no requests to private addresses.
 SPIDER_MIDDLEWARES = {
-    "crawler.guards.ArticleCapMiddleware": 800,
+    "crawler.spidermiddlewares.articlecap.ArticleCapMiddleware": 800,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.guards.PrivateAddressMiddleware": 40,
-    "crawler.guards.RedirectLoopMiddleware": 650,  # before RedirectMiddleware (600) on responses
+    "crawler.downloadermiddlewares.private.PrivateAddressMiddleware": 40,
+    # Responses pass middlewares from high numbers to low: the redirect-loop check runs
+    # before RedirectMiddleware (600); the charset is fixed after decompression (590).
+    "crawler.downloadermiddlewares.redirects.RedirectLoopMiddleware": 650,
+    "crawler.downloadermiddlewares.charset.CharsetMiddleware": 580,
 }
 
+# Each switches itself off (NotConfigured) when what it needs is not configured.
 EXTENSIONS = {
-    "crawler.recorder.CrawlRecorder": 100,
+    "crawler.extensions.recorder.CrawlRecorder": 100,
+    "crawler.extensions.shared_idle.SharedQueueIdle": 150,
 }
 
 # newsmon's own settings (prefix NEWSMON_)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 LOGIN_PATH = "/-/login"
+#: Clients tracked at most; past it the stalest are forgotten (memory stays bounded when
+#: many addresses each fail once).
+MAX_TRACKED = 10_000
 
 
 class LoginThrottle:
@@ -25,7 +28,7 @@ class LoginThrottle:
         self.max_failures = max_failures
         self.window = window
         self.clock = clock
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
+        self.failures: dict[str, deque[float]] = {}
 
     @classmethod
     def from_env(cls) -> LoginThrottle:
@@ -33,20 +36,36 @@ class LoginThrottle:
                    float(os.environ.get("NEWSMON_LOGIN_WINDOW", "600")))
 
     def _recent(self, client: str) -> deque[float]:
-        stamps = self.failures[client]
+        stamps = self.failures.get(client) or deque()
         while stamps and stamps[0] <= self.clock() - self.window:
             stamps.popleft()
         return stamps
 
     def blocked(self, client: str) -> bool:
-        return len(self._recent(client)) >= self.max_failures
+        recent = self._recent(client)
+        if not recent:
+            self.failures.pop(client, None)  # nothing left to remember about this client
+        return len(recent) >= self.max_failures
 
     def record(self, client: str, status: int) -> None:
         """A 302 is a successful login (clears the count); a 200 re-shows the form: failure."""
         if status == 302:
             self.failures.pop(client, None)
         elif status == 200:
-            self._recent(client).append(self.clock())
+            stamps = self._recent(client)
+            stamps.append(self.clock())
+            self.failures[client] = stamps
+            if len(self.failures) > MAX_TRACKED:
+                self.forget_stalest()
+
+    def forget_stalest(self) -> None:
+        """Drop expired clients, then the ones whose last failure is oldest, to MAX_TRACKED."""
+        for client in [c for c in self.failures if not self._recent(c)]:
+            del self.failures[client]
+        excess = len(self.failures) - MAX_TRACKED
+        if excess > 0:
+            for client in sorted(self.failures, key=lambda c: self.failures[c][-1])[:excess]:
+                del self.failures[client]
 
 
 def throttle_middleware(app: Any, throttle: LoginThrottle | None = None) -> Any:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from store.migrations import TRIAGE_STATUSES
+from core.clock import utc_now
+from core.domain import TRIAGE_STATUSES
 
 MAX_NOTE = 10_000
 MAX_ASSIGNEE = 100
@@ -54,7 +54,7 @@ LOG_SQL = """
 
 def apply_change(conn: sqlite3.Connection, item_ids: list[int], change: TriageChange) -> int:
     """Record `change` for each existing item in one transaction; return how many changed."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
+    now = utc_now()
     placeholders = ",".join("?" for _ in item_ids)
     existing = [
         row[0] for row in

@@ -8,11 +8,11 @@ from typing import Any
 import sqlite_utils
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
+from core.domain import TRIAGE_STATUSES
 from datasette_plugins import charts, queries
 from datasette_plugins.highlight import evidence_matches, paragraphs
 from datasette_plugins.state import get_state
 from evidence.history import history as evidence_history
-from store.migrations import TRIAGE_STATUSES
 
 
 async def guard_read(datasette: Any, request: Any) -> Response | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from datetime import UTC, datetime
 
 import sqlite_utils
+
+from core.clock import utc_now
 
 CODEC = "gzip"
 GZIP_LEVEL = 9
@@ -42,7 +43,7 @@ def put_blob(db: sqlite_utils.Database, body: bytes) -> str:
         db["snapshot_blobs"].insert(
             {"sha256": digest, "codec": CODEC, "size": len(body), "stored_size": len(data),
              "data": data,
-             "created_at": datetime.now(UTC).replace(microsecond=0).isoformat()},
+             "created_at": utc_now()},
             ignore=True,
         )
     return digest

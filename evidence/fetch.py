@@ -1,59 +1,52 @@
-"""A small polite fetcher for re-checks: stdlib urllib, one request at a time.
+"""A small polite fetcher for re-checks: one request at a time, with the crawl's guards.
 
 Why not Scrapy here: a re-check run fetches a handful of flagged URLs (each item is due at most
 four times in its life), one after another, so a spider's concurrency buys nothing; Twisted's
 reactor cannot be restarted in one process, which a library call, a cron job and the tests all
-need; and judging "redirected to the home page" needs the redirect chain, which this opener
-records directly. Politeness is kept: the project's User-Agent, robots.txt obeyed (with its
-Crawl-delay), a delay between requests to the same host, a timeout and a size cap.
+need; and judging "redirected to the home page" needs the redirect chain, which this fetcher
+follows hop by hop itself. The crawl's rules hold on every hop: the project's User-Agent,
+robots.txt read by Protego (the parser Scrapy uses), the source's proxy, no private addresses
+(checked after DNS), the same host as the article, a per-host delay, a total timeout and a size
+limit that fails rather than truncates.
 """
 
 from __future__ import annotations
 
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.message import Message
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
+from protego import Protego
+
+from core.clock import utc_now
 from crawler import settings as project_settings
+from evidence.http import Answer, FetchFailed, exchange
+from sites.addresses import host_of, is_private_host
+from sites.urls import same_host
 
 
 @dataclass
 class FetchResult:
     url: str
     final_url: str
-    status: int | None  # None: no HTTP answer (see `error`)
+    status: int | None  # None: no usable HTTP answer (see `error`)
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-    redirects: list[str] = field(default_factory=list)  # where redirects ended, if any
+    redirects: list[str] = field(default_factory=list)  # each hop's target, in order
     error: str | None = None
     fetched_at: str = ""
 
 
-class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
-    """urllib's redirect handling with the crawler's hop limit."""
-
-    max_redirections = project_settings.REDIRECT_MAX_TIMES
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def _headers(message: Message) -> dict[str, str]:
+def _headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     """Response headers as a dict; repeated headers joined with ", " like Scrapy's items."""
     result: dict[str, str] = {}
-    for name, value in message.items():
+    for name, value in pairs:
         result[name] = f"{result[name]}, {value}" if name in result else value
     return result
 
 
 class PoliteFetcher:
-    """GETs URLs with the project's User-Agent, robots.txt and per-host delay."""
+    """GETs article URLs again, following redirects only where the crawl would."""
 
     def __init__(
         self, user_agent: str = project_settings.USER_AGENT,
@@ -61,42 +54,76 @@ class PoliteFetcher:
         delay: float = project_settings.DOWNLOAD_DELAY,
         obey_robots: bool = project_settings.ROBOTSTXT_OBEY,
         max_bytes: int = project_settings.DOWNLOAD_MAXSIZE,
+        max_redirects: int = project_settings.REDIRECT_MAX_TIMES,
     ) -> None:
         self.user_agent, self.timeout, self.delay = user_agent, timeout, delay
-        self.obey_robots, self.max_bytes = obey_robots, max_bytes
-        self.opener = urllib.request.build_opener(_LimitedRedirects())
+        self.obey_robots, self.max_bytes, self.max_redirects = obey_robots, max_bytes, max_redirects
         self.last_request: dict[str, float] = {}
-        self.robots: dict[str, RobotFileParser | None] = {}
+        self.robots: dict[str, Protego | None] = {}
 
-    def fetch(self, url: str) -> FetchResult:
-        """One GET; HTTP errors are results (status set), network errors set `error`."""
+    def fetch(self, url: str, proxy: str = "") -> FetchResult:
+        """One article: HTTP errors are results (status set), failures set `error`."""
+        fetched_at = utc_now()
         if urlsplit(url).scheme not in ("http", "https"):
-            return FetchResult(url, url, None, error="not an http(s) URL", fetched_at=utcnow())
-        if self.obey_robots and not self.allowed(url):
-            return FetchResult(url, url, None, error="robots.txt disallows", fetched_at=utcnow())
-        return self._get(url)
+            return FetchResult(url, url, None, error="not an http(s) URL", fetched_at=fetched_at)
+        allow_private = is_private_host(host_of(url))  # the article itself lives there
+        if self.obey_robots and not self.allowed(url, proxy, allow_private):
+            return FetchResult(url, url, None, error="robots.txt disallows",
+                               fetched_at=fetched_at)
+        hops: list[str] = []
+        current = url
+        while True:
+            try:
+                answer = self._get(current, proxy, allow_private)
+            except FetchFailed as exc:
+                return FetchResult(url, current, None, redirects=hops, error=str(exc),
+                                   fetched_at=fetched_at)
+            headers = _headers(answer.headers)
+            location = headers.get("Location") or headers.get("location")
+            if not (300 <= answer.status < 400 and location):
+                return FetchResult(url, current, answer.status, headers, answer.body, hops,
+                                   None, fetched_at)
+            target = urljoin(current, location)
+            if problem := self._refused_hop(url, target, hops):
+                return FetchResult(url, target, None, redirects=[*hops, target], error=problem,
+                                   fetched_at=fetched_at)
+            hops.append(target)
+            current = target
 
-    def allowed(self, url: str) -> bool:
-        """robots.txt verdict for `url` (fetched once per host; unreadable means allowed)."""
+    def _refused_hop(self, origin: str, target: str, hops: list[str]) -> str | None:
+        """Why a redirect hop is not followed, or None."""
+        if len(hops) >= self.max_redirects:
+            return f"more than {self.max_redirects} redirects"
+        if urlsplit(target).scheme not in ("http", "https"):
+            return f"redirect to a non-http(s) URL {target}"
+        if target in hops or target == origin:
+            return f"redirect loop at {target}"
+        if not same_host(target, origin):
+            return f"redirected off the article's host to {target} (not followed)"
+        return None
+
+    def allowed(self, url: str, proxy: str = "", allow_private: bool = False) -> bool:
+        """robots.txt verdict for `url` (read once per host; unreadable means allowed)."""
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}"
         if host not in self.robots:
-            self.robots[host] = self._read_robots(urljoin(host, "/robots.txt"))
+            self.robots[host] = self._read_robots(urljoin(host, "/robots.txt"), proxy,
+                                                  allow_private)
         parser = self.robots[host]
-        return parser is None or parser.can_fetch(self.user_agent, url)
+        return parser is None or parser.can_fetch(url, self.user_agent)
 
-    def _read_robots(self, robots_url: str) -> RobotFileParser | None:
-        result = self._get(robots_url)
-        parser = RobotFileParser(robots_url)
-        if result.status in (401, 403):
-            parser.disallow_all = True
-        elif result.status == 200:
-            parser.parse(result.body.decode("utf-8", "replace").splitlines())
-            crawl_delay = parser.crawl_delay(self.user_agent)
-            if crawl_delay:
-                self.delay = max(self.delay, float(crawl_delay))
-        else:
-            return None  # missing (4xx) or unreadable (5xx, network): Scrapy's choice, allow
+    def _read_robots(self, robots_url: str, proxy: str, allow_private: bool) -> Protego | None:
+        try:
+            answer = self._get(robots_url, proxy, allow_private)
+        except FetchFailed:
+            return None  # unreachable: Scrapy's choice, allow
+        if answer.status in (401, 403):
+            return Protego.parse("User-agent: *\nDisallow: /")
+        if answer.status != 200:
+            return None  # missing (4xx) or unreadable (5xx): allow, as Scrapy does
+        parser = Protego.parse(answer.body.decode("utf-8", "replace"))
+        if crawl_delay := parser.crawl_delay(self.user_agent):
+            self.delay = max(self.delay, float(crawl_delay))
         return parser
 
     def _wait_turn(self, url: str) -> None:
@@ -106,24 +133,8 @@ class PoliteFetcher:
             time.sleep(wait)
         self.last_request[host] = time.monotonic()
 
-    def _get(self, url: str) -> FetchResult:
+    def _get(self, url: str, proxy: str, allow_private: bool) -> Answer:
         self._wait_turn(url)
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent})
-        fetched_at = utcnow()
-        try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return self._result(url, response, response.status, fetched_at)
-        except urllib.error.HTTPError as exc:  # 4xx/5xx: a real answer, kept as evidence
-            with exc:
-                return self._result(url, exc, exc.code, fetched_at)
-        except OSError as exc:  # URLError, refused, reset, timeout
-            reason = getattr(exc, "reason", exc)
-            return FetchResult(url, url, None, error=f"{type(exc).__name__}: {reason}",
-                               fetched_at=fetched_at)
-
-    def _result(self, url: str, response, status: int, fetched_at: str) -> FetchResult:  # noqa: ANN001
-        body = response.read(self.max_bytes + 1)[: self.max_bytes]
-        final_url = response.geturl() or url
-        redirects = [final_url] if final_url != url else []
-        return FetchResult(url, final_url, status, _headers(response.headers), body,
-                           redirects, None, fetched_at)
+        return exchange(url, {"User-Agent": self.user_agent, "Accept-Encoding": "identity"},
+                        timeout=self.timeout, max_bytes=self.max_bytes, proxy=proxy,
+                        allow_private=allow_private)

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from w3lib.encoding import html_to_unicode
-
 from evidence.fetch import FetchResult
 
 #: Below this word-sequence similarity, the page at the URL is no longer the article.
@@ -25,12 +23,6 @@ class Verdict:
     outcome: str  # unchanged | edited | removed | unreachable
     detail: str
     similarity: float | None = None
-
-
-def decode_body(body: bytes, headers: dict[str, str]) -> str:
-    """The page as text, by Content-Type charset, BOM or <meta> (Scrapy's own rules, w3lib)."""
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
-    return html_to_unicode(content_type, body)[1]
 
 
 def similarity(old: str, new: str) -> float:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from evidence.blobs import compress
 from evidence.snapshot import Capture, take_snapshot
-from store import open_db, save_item
+from extraction import NoArticle, page_text
+from store import connect, save_item
 
 BLOCK = 4096
 
@@ -24,15 +25,15 @@ def read_page(path: Path) -> bytes:
     return gzip.decompress(data) if path.suffix == ".gz" else data
 
 
-def page_text(body: bytes, url: str) -> str:
-    from pipelines.extract import extract_article
-
-    article = extract_article(body.decode("utf-8", "replace"), url)
-    return (article or {}).get("text", "")
+def text_of(body: bytes, url: str) -> str:
+    try:
+        return page_text(body, url).text
+    except NoArticle:
+        return ""
 
 
 def db_size(path: Path) -> int:
-    db = open_db(path)
+    db = connect(path)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.execute("VACUUM")
     db.close()
@@ -42,11 +43,11 @@ def db_size(path: Path) -> int:
 def measure(paths: list[Path]) -> dict[str, float]:
     """Median/mean sizes per page, and the database bytes added per snapshotted item."""
     pages = [read_page(p) for p in paths]
-    texts = [page_text(b, f"https://example.kz/{i}") for i, b in enumerate(pages)]
+    texts = [text_of(b, f"https://example.kz/{i}") for i, b in enumerate(pages)]
     with tempfile.TemporaryDirectory() as tmp:
         bare, full = Path(tmp, "bare.db"), Path(tmp, "full.db")
         for path, snapshot in ((bare, False), (full, True)):
-            db = open_db(path)
+            db = connect(path)
             for i, (body, text) in enumerate(zip(pages, texts, strict=True)):
                 url = f"https://example.kz/{i}"
                 row = {"url": url, "text": text, "fetched_at": "2024-01-01T00:00:00+00:00",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 
 from scrapy.crawler import Crawler
 
@@ -13,42 +12,29 @@ from pipelines.database_stage import DatabaseStage
 
 logger = logging.getLogger(__name__)
 
-TRUE_WORDS = {"1", "true", "yes", "on"}
-
-
-def snapshot_all_from_env() -> bool:
-    """`NEWSMON_SNAPSHOT_ALL=1` in the environment: snapshot every item, not only flagged ones."""
-    return os.environ.get("NEWSMON_SNAPSHOT_ALL", "").strip().lower() in TRUE_WORDS
-
 
 class SnapshotPipeline(DatabaseStage):
     """Snapshots new flagged items, and a new version whenever a watched item's text changes.
 
     Once an item has a snapshot it stays watched: an edit that removes the words that flagged
-    it is exactly the change a monitor needs kept.
+    it is exactly the change a monitor needs kept. `NEWSMON_SNAPSHOT_ALL` keeps every item.
     """
 
-    def __init__(self, db_path: str, snapshot_all: bool, crawler: Crawler | None = None) -> None:
-        super().__init__(db_path, crawler)
-        self.snapshot_all = snapshot_all
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SnapshotPipeline:
-        snapshot_all = crawler.settings.getbool("NEWSMON_SNAPSHOT_ALL") or snapshot_all_from_env()
-        return cls(crawler.settings.get("NEWSMON_DB"), snapshot_all, crawler)
+    def __init__(self, crawler: Crawler, db_path: str) -> None:
+        super().__init__(crawler, db_path)
+        self.snapshot_all = crawler.settings.getbool("NEWSMON_SNAPSHOT_ALL")
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        item_id = item.classification.get("item_id")
-        outcome = item.classification.get("store_outcome")
-        if item_id is None or outcome is None:
+        if item.item_id is None or not item.store_outcome:
             logger.warning("no item_id/store_outcome on %s: store stage did not run", item.url)
             return item
-        reason = self.reason(item_id, outcome, bool(item.classification.get("flagged")))
+        reason = self.reason(item.item_id, item.store_outcome,
+                             bool(item.classification.get("flagged")))
         if reason:
-            result = snapshot_item(self.db, item_id, item, reason)
+            result = snapshot_item(self.db, item.item_id, item, reason)
             if result.created:
-                self.inc_stat(f"newsmon/snapshots_{reason}")
-                item.classification["snapshot_version"] = result.version
+                self.crawler.stats.inc_value(f"newsmon/snapshots_{reason}")
+                item.snapshot_version = result.version
         return item
 
     def reason(self, item_id: int, outcome: str, flagged: bool) -> str | None:
@@ -61,7 +47,3 @@ class SnapshotPipeline(DatabaseStage):
             return "updated" if outcome == "updated" else None
         # Stored before snapshots existed, or flagged only now: the first version we can keep.
         return "backfill" if wanted else None
-
-    def inc_stat(self, key: str) -> None:
-        if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)

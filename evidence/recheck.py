@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
+from core.clock import now as clock_now
+from core.clock import parse_utc
 from evidence.blobs import get_blob, put_blob
 from evidence.fetch import FetchResult, PoliteFetcher
-from evidence.judge import Verdict, decode_body, judge_http, judge_text
+from evidence.judge import Verdict, judge_http, judge_text
 from evidence.snapshot import Capture, latest_snapshot, take_snapshot, unified_diff
+from extraction import Article, NoArticle, page_text
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = (1, 7, 30, 90)  # days after first_seen
-Extractor = Callable[[str, str], "dict[str, Any] | None"]
 
 #: Items a recheck watches: flagged now, or flagged when a snapshot was taken.
 WATCHED_SQL = """
-SELECT i.id, i.url, i.first_seen, i.text,
-       (SELECT max(r.checked_at) FROM rechecks r WHERE r.item_id = i.id) AS last_checked
+SELECT i.id, i.url, i.source, i.first_seen, i.text,
+       (SELECT max(r.checked_at) FROM rechecks r WHERE r.item_id = i.id) AS last_checked,
+       EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id) AS kept
 FROM items i
 WHERE i.flagged = 1
    OR EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id AND s.flagged = 1)
@@ -51,11 +54,6 @@ def parse_schedule(value: str | Iterable[int]) -> tuple[int, ...]:
     return tuple(days)
 
 
-def parse_time(value: str) -> datetime:
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def is_due(first_seen: str | None, last_checked: str | None, schedule: tuple[int, ...],
            now: datetime) -> bool:
     """Due when the latest checkpoint passed (first_seen + N days) has no check after it.
@@ -64,52 +62,56 @@ def is_due(first_seen: str | None, last_checked: str | None, schedule: tuple[int
     """
     if not first_seen:
         return False
-    start = parse_time(first_seen)
+    start = parse_utc(first_seen)
     passed = [start + timedelta(days=d) for d in schedule if start + timedelta(days=d) <= now]
     if not passed:
         return False
-    return last_checked is None or parse_time(last_checked) < passed[-1]
+    return last_checked is None or parse_utc(last_checked) < passed[-1]
 
 
 def due_items(db: sqlite_utils.Database, schedule: tuple[int, ...], now: datetime | None = None,
               force: bool = False, item_ids: Iterable[int] = ()) -> list[dict[str, Any]]:
     """The watched items to re-check now (all of them with `force`, or those in `item_ids`)."""
-    now = now or datetime.now(UTC)
+    now = now or clock_now()
     wanted = set(item_ids)
     rows = list(db.query(WATCHED_SQL))
     if wanted:
         return [r for r in rows if r["id"] in wanted]
     if force:
         return rows
-    return [r for r in rows if is_due(r["first_seen"], r["last_checked"], schedule, now)]
+    # Flagged after first sight (no version kept yet): due at once, to keep the page as it is.
+    return [r for r in rows if (not r["kept"] and r["last_checked"] is None)
+            or is_due(r["first_seen"], r["last_checked"], schedule, now)]
 
 
-def default_extractor(html: str, url: str) -> dict[str, Any] | None:
-    """The crawler's own extraction (pipelines.extract), without a site body selector."""
-    from pipelines.extract import extract_article
+@dataclass(frozen=True)
+class PageReader:
+    """How the crawl read an item's source: its body selector and proxy (from sources.toml)."""
 
-    return extract_article(html, url, body_selector="")
+    body_selector: str = ""
+    proxy: str = ""
 
 
-def extract(extractor: Extractor, body: bytes, headers: dict[str, str], url: str
-            ) -> dict[str, Any] | None:
-    """Title and text of a page, or None; an extractor crash counts as no article."""
+def read_article(reader: PageReader, body: bytes, headers: dict[str, str], url: str,
+                 encoding: str | None = None) -> Article | None:
+    """The article in a fetched page, read exactly as the crawl reads it; None if there is none."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     try:
-        return extractor(decode_body(body, headers), url)
-    except Exception:  # noqa: BLE001 - a page that breaks extraction is still evidence
-        logger.exception("extraction failed on %s", url)
+        return page_text(body, url, content_type=content_type, encoding=encoding,
+                         body_selector=reader.body_selector)
+    except NoArticle:
         return None
 
 
-def baseline_text(db: sqlite_utils.Database, item: dict[str, Any], extractor: Extractor) -> str:
-    """The kept text, re-extracted from the latest kept body so both sides use one extractor."""
+def baseline_text(db: sqlite_utils.Database, item: dict[str, Any], reader: PageReader) -> str:
+    """The kept text, re-read from the latest kept body with the same reader as the new page."""
     snapshot = latest_snapshot(db, item["id"])
     if snapshot is None:
         return item["text"] or ""
     body = get_blob(db, snapshot["body_sha256"])
-    article = extract(extractor, body, json.loads(snapshot["headers"] or "{}"),
-                      snapshot["final_url"] or item["url"])
-    return (article or {}).get("text") or snapshot["text"] or ""
+    article = read_article(reader, body, json.loads(snapshot["headers"] or "{}"),
+                           snapshot["final_url"] or item["url"], snapshot["encoding"] or None)
+    return article.text if article else (snapshot["text"] or "")
 
 
 def status_after(db: sqlite_utils.Database, item_id: int, outcome: str) -> str:
@@ -133,16 +135,16 @@ def classify_version(title: str, text: str) -> dict[str, Any]:
 
 
 def recheck_item(db: sqlite_utils.Database, item: dict[str, Any], fetcher: PoliteFetcher,
-                 extractor: Extractor = default_extractor) -> RecheckResult:
+                 reader: PageReader = PageReader()) -> RecheckResult:
     """Fetch one item's URL again, judge the answer and record it (one transaction)."""
-    fetched = fetcher.fetch(item["url"])
+    fetched = fetcher.fetch(item["url"], reader.proxy)
     verdict = judge_http(fetched, item["url"])
-    article: dict[str, Any] | None = None
+    article: Article | None = None
     baseline = ""
     if verdict is None:
-        article = extract(extractor, fetched.body, fetched.headers, fetched.final_url)
-        baseline = baseline_text(db, item, extractor)
-        verdict = judge_text(baseline, (article or {}).get("text"))
+        article = read_article(reader, fetched.body, fetched.headers, fetched.final_url)
+        baseline = baseline_text(db, item, reader)
+        verdict = judge_text(baseline, article.text if article else None)
     return record_recheck(db, item, fetched, verdict, article, baseline)
 
 
@@ -152,15 +154,18 @@ def record_recheck(db: sqlite_utils.Database, item: dict[str, Any], fetched: Fet
     """Write the `rechecks` row, the new version when edited, and the item's status."""
     snapshot_id = version = body_hash = diff = None
     with db.atomic():
-        if verdict.outcome == "edited" and article:
-            diff = unified_diff(baseline, article["text"], "as kept",
-                                f"as of {fetched.fetched_at}")
+        first = latest_snapshot(db, item["id"]) is None
+        if article and (verdict.outcome == "edited" or first):
+            # Edited: a new version. No version yet: the item was flagged after first sight
+            # (by `reclassify`), so the page as it is now is the first one we can keep.
+            reason = "flagged_later" if first else "recheck"
+            diff = None if first else unified_diff(baseline, article.text, "as kept",
+                                                   f"as of {fetched.fetched_at}")
             capture = Capture(item["url"], fetched.final_url, fetched.status or 0,
                               fetched.headers, fetched.body, fetched.fetched_at)
-            title = article.get("title") or ""
-            result = take_snapshot(db, item["id"], capture, title=title, text=article["text"],
-                                   reason="recheck", diff=diff,
-                                   classification=classify_version(title, article["text"]))
+            result = take_snapshot(db, item["id"], capture, title=article.title,
+                                   text=article.text, reason=reason, diff=diff,
+                                   classification=classify_version(article.title, article.text))
             snapshot_id, version = result.snapshot_id, result.version
         elif verdict.outcome == "removed" and fetched.status is not None:
             body_hash = put_blob(db, fetched.body)  # what the URL showed instead
@@ -181,11 +186,12 @@ def record_recheck(db: sqlite_utils.Database, item: dict[str, Any], fetched: Fet
 
 
 def run_rechecks(db: sqlite_utils.Database, items: list[dict[str, Any]], fetcher: PoliteFetcher,
-                 extractor: Extractor = default_extractor) -> list[RecheckResult]:
+                 readers: dict[str, PageReader] | None = None) -> list[RecheckResult]:
     """Re-check `items` one after another (the fetcher spaces requests per host)."""
     results = []
     for item in items:
-        result = recheck_item(db, item, fetcher, extractor)
+        reader = (readers or {}).get(item.get("source") or "", PageReader())
+        result = recheck_item(db, item, fetcher, reader)
         logger.info("item %s %s: %s", result.item_id, result.outcome, result.detail)
         results.append(result)
     return results

@@ -15,8 +15,8 @@ import sqlite_utils
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from core.clock import parse_utc
 from evidence.blobs import get_blob
-from evidence.recheck import parse_time
 
 #: Headers that describe the transfer, not the kept bytes (those are stored decoded): renamed
 #: so WARC readers do not try to un-gzip or de-chunk the body a second time.
@@ -62,7 +62,7 @@ class ExportFilters:
 
 
 def warc_date(iso: str) -> str:
-    return parse_time(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parse_utc(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def http_headers(status: int, headers: dict[str, str], body_length: int) -> StatusAndHeaders:

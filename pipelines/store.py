@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from scrapy.crawler import Crawler
-
 from crawler.items import ArticleItem
 from pipelines.database_stage import DatabaseStage
 from store import save_item
@@ -22,13 +20,8 @@ def item_row(item: ArticleItem) -> dict:
 class StorePipeline(DatabaseStage):
     """Writes each item in its own transaction, so a killed crawl leaves nothing half-written."""
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler.settings.get("NEWSMON_DB"), crawler)
-
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        item_id, outcome = save_item(self.db, item_row(item), item.classification)
-        item.classification["item_id"] = item_id
-        item.classification["store_outcome"] = outcome
-        self.crawler.stats.inc_value(f"newsmon/items_{outcome}")
+        item.item_id, item.store_outcome = save_item(self.db, item_row(item),
+                                                     item.classification)
+        self.crawler.stats.inc_value(f"newsmon/items_{item.store_outcome}")
         return item

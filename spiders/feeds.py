@@ -1,121 +1,97 @@
-"""RSS, Atom and sitemap parsing as pure functions of the response body."""
+"""Feeds and sitemaps, parsed by the libraries made for them, as pure functions of the body.
+
+RSS/Atom through feedparser: it reads what a strict XML parser refuses (a stray `&`, `&nbsp;`,
+a BOM before the declaration), so one sloppy entry no longer loses a whole feed. Sitemaps
+through Scrapy's `Sitemap` (streaming, no entity expansion), gzip through Scrapy's bounded
+`gunzip`: a small compressed file cannot unpack into gigabytes.
+"""
 
 from __future__ import annotations
 
-import gzip
-import re
+import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from typing import Any
 
-from lxml import etree
+import feedparser
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap as ScrapySitemap
 
-NS = {
-    "atom": "http://www.w3.org/2005/Atom",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "content": "http://purl.org/rss/1.0/modules/content/",
-    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
-}
-# A parser that never resolves entities or fetches DTDs: feeds are untrusted input.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
-_JSONLD_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(?::\d{2})?)")
+from extraction.dates import to_utc_iso
+from sites.entries import FeedEntry, FeedError
 
-
-class FeedError(ValueError):
-    """The body is not a feed or sitemap we can read; the message says why."""
+GZIP_MAGIC = b"\x1f\x8b"
+#: What the XML parser says when the document stops before its end: a cut-off feed, whose
+#: missing entries must be fetched again (a stray `&` is read past, and is not this).
+CUT_OFF = ("no element found", "unclosed token", "unexpected end")
 
 
 @dataclass(frozen=True)
-class FeedEntry:
-    """One article announced by a feed, a sitemap or an API listing."""
+class ParsedFeed:
+    """The entries of a feed, and what was wrong with it (entries may be usable anyway)."""
 
-    url: str
-    title: str = ""
-    published: str | None = None  # ISO 8601 UTC
-    updated: str | None = None
-    authors: list[str] = field(default_factory=list)
-
-    def hints(self) -> dict:
-        """The non-empty fields as ArticleItem hints."""
-        data = {"title": self.title, "published": self.published, "authors": self.authors}
-        return {k: v for k, v in data.items() if v}
+    entries: list[FeedEntry]
+    problem: str | None = None  # malformed XML feedparser worked around
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (entry, why skipped)
+    cut_off: bool = False  # the XML stops early: entries past the cut are lost this time
 
 
-def to_utc_iso(value: str | None) -> str | None:
-    """ISO 8601, RFC 822 or JSON-LD ("2024-04-28 07:00:00Z") date -> `YYYY-MM-DDTHH:MM:SSZ`."""
-    if not value or not value.strip():
-        return None
-    text = _JSONLD_DATE.sub(r"\1T\2", value.strip()).replace("Z", "+00:00")
+def unpack(body: bytes, max_size: int) -> bytes:
+    """`body`, gunzipped (at most `max_size` bytes) when it is gzip; FeedError otherwise."""
+    if body[:2] != GZIP_MAGIC:
+        return body
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value.strip())
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return gunzip(body, max_size=max_size)
+    except ValueError as exc:  # scrapy's size-limit exception is a ValueError
+        raise FeedError(f"gzip body unpacks to more than {max_size} bytes ({exc})") from None
+    except (OSError, EOFError) as exc:
+        raise FeedError(f"broken gzip body: {exc}") from None
 
 
-def entry_date(entry: FeedEntry) -> date | None:
-    """The day an entry was last published or updated, if known."""
-    stamp = entry.updated or entry.published
-    return date.fromisoformat(stamp[:10]) if stamp else None
+def _authors(entry: Any) -> list[str]:
+    authors = dict.get(entry, "authors") or []
+    names = [dict.get(a, "name", "") for a in authors if isinstance(a, dict)]
+    names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+    author = dict.get(entry, "author")
+    if not names and isinstance(author, str) and author.strip():
+        names = [author.strip()]
+    return names
 
 
-def _root(body: bytes) -> etree._Element:
-    if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
-    if not body.strip():
+def _entry(entry: Any) -> FeedEntry | None:
+    """A FeedEntry, or None when the entry has no link (a non-permalink guid is no URL)."""
+    # dict.get: feedparser's own get() maps a missing `updated` to `published`, with a warning.
+    link = dict.get(entry, "link")
+    if not isinstance(link, str) or not link.strip():
+        return None
+    published, updated = dict.get(entry, "published"), dict.get(entry, "updated")
+    return FeedEntry(
+        url=link.strip(), title=" ".join(str(dict.get(entry, "title") or "").split()),
+        published=to_utc_iso(published or updated), updated=to_utc_iso(updated),
+        authors=_authors(entry),
+    )
+
+
+def parse_feed(body: bytes, max_size: int = 0) -> ParsedFeed:
+    """Entries of an RSS or Atom feed; FeedError when the body is no feed at all."""
+    data = unpack(body, max_size)
+    if not data.strip():
         raise FeedError("empty body")
-    try:
-        return etree.fromstring(body.strip(), parser=_PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise FeedError(f"not XML: {exc.msg}") from None
-
-
-def _text(node: etree._Element, path: str) -> str:
-    found = node.find(path, NS)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _rss_entry(item: etree._Element) -> FeedEntry | None:
-    url = _text(item, "link") or _text(item, "guid")
-    if not url:
-        return None
-    authors = [a.text.strip() for a in item.findall("dc:creator", NS) if a.text and a.text.strip()]
-    if not authors and (author := _text(item, "author")):
-        authors = [author]
-    return FeedEntry(
-        url=url, title=_text(item, "title"), published=to_utc_iso(_text(item, "pubDate")),
-        updated=to_utc_iso(_text(item, "atom:updated")), authors=authors,
-    )
-
-
-def _atom_entry(entry: etree._Element) -> FeedEntry | None:
-    links = entry.findall("atom:link", NS)
-    hrefs = [ln.get("href") for ln in links if ln.get("rel", "alternate") == "alternate"]
-    if not hrefs or not hrefs[0]:
-        return None
-    names = [_text(a, "atom:name") for a in entry.findall("atom:author", NS)]
-    return FeedEntry(
-        url=hrefs[0], title=_text(entry, "atom:title"),
-        published=to_utc_iso(_text(entry, "atom:published") or _text(entry, "atom:updated")),
-        updated=to_utc_iso(_text(entry, "atom:updated")), authors=[n for n in names if n],
-    )
-
-
-def parse_feed(body: bytes) -> list[FeedEntry]:
-    """Entries of an RSS 2.0 or Atom feed; FeedError if the body is neither."""
-    root = _root(body)
-    tag = etree.QName(root).localname
-    if tag == "rss" or tag == "RDF":
-        items = root.iter("item", "{http://purl.org/rss/1.0/}item")
-        return [e for e in map(_rss_entry, items) if e]
-    if tag == "feed":
-        return [e for e in map(_atom_entry, root.findall("atom:entry", NS)) if e]
-    raise FeedError(f"not a feed: root element <{tag}>")
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False,
+                              sanitize_html=False)
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        raise FeedError(f"not an RSS or Atom feed{f' ({reason})' if reason else ''}")
+    entries, rejected = [], []
+    for raw in parsed.entries:
+        entry = _entry(raw)
+        if entry is None:
+            label = dict.get(raw, "id") or dict.get(raw, "title") or "?"
+            rejected.append((str(label)[:200], "no link"))
+        else:
+            entries.append(entry)
+    problem = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
+    cut_off = bool(problem) and any(sign in problem for sign in CUT_OFF)
+    return ParsedFeed(entries, problem, [] if cut_off else rejected, cut_off)
 
 
 @dataclass(frozen=True)
@@ -126,18 +102,19 @@ class Sitemap:
     entries: list[FeedEntry]
 
 
-def parse_sitemap(body: bytes) -> Sitemap:
+def parse_sitemap(body: bytes, max_size: int = 0) -> Sitemap:
     """Entries (loc, lastmod) of a sitemap or sitemap index; FeedError otherwise."""
-    root = _root(body)
-    tag = etree.QName(root).localname
-    if tag not in ("urlset", "sitemapindex"):
-        raise FeedError(f"not a sitemap: root element <{tag}>")
-    entries = []
-    for node in root:
-        if not isinstance(node.tag, str):
-            continue
-        loc = _text(node, "sm:loc") or _text(node, "loc")
-        lastmod = to_utc_iso(_text(node, "sm:lastmod") or _text(node, "lastmod"))
-        if loc:
-            entries.append(FeedEntry(url=loc, updated=lastmod))
-    return Sitemap(is_index=tag == "sitemapindex", entries=entries)
+    data = unpack(body, max_size)
+    if not data.strip():
+        raise FeedError("empty body")
+    try:
+        sitemap = ScrapySitemap(data.lstrip())
+        kind = sitemap.type
+        rows = list(sitemap)
+    except Exception as exc:  # noqa: BLE001 - lxml raises many kinds on garbage
+        raise FeedError(f"not a sitemap: {exc}") from None
+    if kind not in ("urlset", "sitemapindex"):
+        raise FeedError(f"not a sitemap: root element <{kind}>")
+    entries = [FeedEntry(url=row["loc"], updated=to_utc_iso(row.get("lastmod")))
+               for row in rows if row.get("loc")]
+    return Sitemap(is_index=kind == "sitemapindex", entries=entries)

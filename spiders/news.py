@@ -1,8 +1,9 @@
 """The one generic news spider: feeds, sitemaps, listings and the WordPress REST API of a source.
 
 Started as `crawler.crawl(NewsSpider, source=<Source>, since=<date|None>)` (or
-`scrapy crawl news -a source=NAME`). Every URL comes from the source's base_url and keys; every
-URL that cannot become an item is reported with the `fetch_failed` signal.
+`scrapy crawl news -a source=NAME`). Every URL comes from the source's base_url and keys; what
+a kind of site does differently is asked of its adapter (`sites.get_adapter`); every URL that
+cannot become an item is reported with the `fetch_failed` signal.
 """
 
 from __future__ import annotations
@@ -18,19 +19,22 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 
+from core.clock import utc_now
 from crawler.items import ArticleItem
-from crawler.signals import fetch_failed, url_skipped
-from crawler.sources import Source, get_source, load_sources
-from spiders import pangea, urls, wordpress
+from crawler.signals import fetch_failed
+from extraction.hints import merge_hints, page_hints
+from sites import get_adapter, urls, wordpress
+from sites.entries import FeedEntry, FeedError
+from sites.sources import Source, get_source, load_sources
 from spiders.errors import content_type, failure_reason, is_http_status
-from spiders.feeds import FeedEntry, FeedError, entry_date, parse_feed, parse_sitemap
-from spiders.hints import merge_hints, page_hints
-from spiders.state import FeedState, changed, known_urls, utcnow
+from spiders.feeds import parse_feed, parse_sitemap
+from spiders.state import changed, conditional_headers
+from store import connect, known_articles
+from store.feeds import feed_validators, save_feed_validators
 
 logger = logging.getLogger(__name__)
 
-HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-TITLE_SELECTORS = {"pangea": pangea.TITLE_SELECTORS, "wordpress": wordpress.TITLE_SELECTORS}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class NewsSpider(Spider):
@@ -52,9 +56,10 @@ class NewsSpider(Spider):
         mws = "DOWNLOADER_MIDDLEWARES"
         settings.set_in_component_priority_dict(
             mws, "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware", None)
-        settings.set_in_component_priority_dict(mws, "spiders.offsite.SourceOffsiteMiddleware", 50)
-        settings.set_in_component_priority_dict("EXTENSIONS", "spiders.health.SourceHealthRecorder",
-                                                 200)
+        settings.set_in_component_priority_dict(
+            mws, "crawler.downloadermiddlewares.offsite.SourceOffsiteMiddleware", 50)
+        settings.set_in_component_priority_dict(
+            "EXTENSIONS", "crawler.extensions.health.SourceHealthRecorder", 200)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -71,15 +76,25 @@ class NewsSpider(Spider):
         if base := settings.get("NEWSMON_SOURCE_BASE_URL"):
             source = source.with_base_url(base)
         self.source: Source = source
+        self.adapter = get_adapter(source.adapter)
         self.allowed_domains = [urls.netloc(source.base_url).split(":")[0]]
-        db_path = settings.get("NEWSMON_DB")
-        self.known = {urls.article_key(u, source.adapter): stamp
-                      for u, stamp in known_urls(db_path, source.name).items()}
-        self.feed_state = FeedState(db_path)
+        self.max_feed_bytes = settings.getint("DOWNLOAD_MAXSIZE")
+        self.known: dict[str, str | None] = {}
+        self.saved_validators: dict[str, tuple[str, str]] = {}
+        if db_path := settings.get("NEWSMON_DB"):
+            db = connect(db_path)
+            try:
+                self.known = {self.adapter.article_key(u): stamp
+                              for u, stamp in known_articles(db, source.name).items()}
+                self.saved_validators = feed_validators(db)
+            finally:
+                db.close()
+        self.db_path = db_path
         self.backfill_pages = settings.getint("NEWSMON_BACKFILL_MAX_PAGES", 1000)
         self.rest_backfill = bool(source.adapter == "wordpress" and self.since and source.rest_api)
         self.url_pattern = re.compile(source.url_pattern) if source.url_pattern else None
         crawler.signals.connect(self.save_feed_state, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_crashed, signal=signals.item_error)
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -91,7 +106,7 @@ class NewsSpider(Spider):
         """Feeds always; listings (first pages, or deep when backfilling); archive when `since`."""
         src = self.source
         for path in src.feeds:
-            yield self.feed_request(src.url(path), self.parse_feed, "feed")
+            yield self.feed_request(src.url(path), self.parse_feed)
         for path in src.sections:
             yield self.request(src.url(path), self.parse_listing, "listing", page=0)
         use_sitemaps = self.since or src.adapter == "sitemap" or not (src.feeds or src.sections)
@@ -99,7 +114,7 @@ class NewsSpider(Spider):
             yield self.request(self.rest_url(1), self.parse_rest, "listing", rest_page=1)
         elif use_sitemaps:
             for path in src.sitemaps:
-                yield self.feed_request(src.url(path), self.parse_sitemap, "feed")
+                yield self.feed_request(src.url(path), self.parse_sitemap)
 
     def request(self, url: str, callback: Any, stage: str, **meta: Any) -> Request:
         """A request on the source's host with the errback, stage and per-source proxy set."""
@@ -108,11 +123,11 @@ class NewsSpider(Spider):
             meta["proxy"] = self.source.proxy
         return Request(url, callback=callback, errback=self.on_error, meta=meta)
 
-    def feed_request(self, url: str, callback: Any, stage: str) -> Request:
+    def feed_request(self, url: str, callback: Any) -> Request:
         """A conditional GET: a 304 means nothing changed and costs nothing."""
-        request = self.request(url, callback, stage, feed=url, handle_httpstatus_list=[304])
+        request = self.request(url, callback, "feed", feed=url, handle_httpstatus_list=[304])
         if not self.since:  # a backfill must read the archive whatever the last run saw
-            request.headers.update(self.feed_state.headers(url))
+            request.headers.update(conditional_headers(self.saved_validators.get(url)))
         return request
 
     def rest_url(self, page: int) -> str:
@@ -138,31 +153,39 @@ class NewsSpider(Spider):
         if not self.feed_ok(response):
             return
         try:
-            entries = parse_feed(response.body)
+            feed = parse_feed(response.body, self.max_feed_bytes)
         except FeedError as exc:
             self.fail(response.url, "feed", f"{exc} (Content-Type: {content_type(response)})")
             return
+        if feed.cut_off:  # recorded, and read in full again next run
+            self.fail(response.url, "feed", f"not XML to the end (cut short?): {feed.problem}; "
+                                            f"{len(feed.entries)} entries read before the cut")
+            self.dirty_feeds.add(response.meta["feed"])
+        elif feed.problem:
+            logger.info("%s: %s is malformed, read leniently: %s", self.source.name,
+                        response.url, feed.problem)
+        for entry, why in feed.rejected:
+            self.fail(response.url, "feed", f"entry {entry!r} skipped: {why}")
         self.remember_validators(response)
-        for entry in entries:
+        for entry in feed.entries:
             yield from self.article_request(entry, origin=response.meta["feed"])
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if not self.feed_ok(response):
             return
         try:
-            sitemap = parse_sitemap(response.body)
+            sitemap = parse_sitemap(response.body, self.max_feed_bytes)
         except FeedError as exc:
             self.fail(response.url, "feed", str(exc))
             return
         self.remember_validators(response)
         for entry in sitemap.entries:
-            if self.since and (day := entry_date(entry)) and day < self.since:
+            if self.since and (day := entry.day) and day < self.since:
                 continue  # older than the backfill date: neither the chunk nor the article
-            if sitemap.is_index:
-                if urls.same_host(entry.url, self.source.base_url):
-                    yield self.feed_request(entry.url, self.parse_sitemap, "feed")
-            else:
+            if not sitemap.is_index:
                 yield from self.article_request(entry, origin=response.meta["feed"])
+            elif urls.same_host(entry.url, self.source.base_url):
+                yield self.feed_request(entry.url, self.parse_sitemap)
 
     def parse_listing(self, response: Response) -> Iterable[Request]:
         """Links of a listing page; the next page only while it still shows unknown articles."""
@@ -170,16 +193,13 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse):
             self.fail(response.url, "listing", f"not an HTML page ({content_type(response)})")
             return
-        if self.source.adapter == "pangea":
-            links = pangea.listing_links(response.text, response.url)
-        else:
-            links = [(u, None) for u in wordpress.listing_links(response.text, response.url)]
+        links = self.adapter.listing_links(response.text, response.url)
         fresh = 0
         for url, day in links:
             if self.since and day and day < self.since:
                 continue
             requests = list(self.article_request(FeedEntry(url=url)))
-            fresh += bool(requests) or urls.article_key(url, self.source.adapter) not in self.known
+            fresh += bool(requests) or self.adapter.article_key(url) not in self.known
             yield from requests
         yield from self.next_listing(response, links, fresh)
 
@@ -190,9 +210,8 @@ class NewsSpider(Spider):
         older = self.since and any(day and day < self.since for _, day in links)
         if not links or not fresh or older or page >= limit:
             return
-        next_page = (pangea.next_listing_page(response.url) if self.source.adapter == "pangea"
-                     else wordpress.next_listing_page(response.url))
-        yield self.request(next_page, self.parse_listing, "listing", page=page)
+        if next_page := self.adapter.next_listing_page(response.url):
+            yield self.request(next_page, self.parse_listing, "listing", page=page)
 
     def parse_rest(self, response: Response) -> Iterable[Request]:
         self.feed_ok(response)
@@ -222,28 +241,28 @@ class NewsSpider(Spider):
     def is_article(self, url: str) -> bool:
         if self.url_pattern and not self.url_pattern.search(url):
             return False
-        if self.source.adapter == "pangea":
-            return urls.pangea_id(url) is not None
-        if self.source.adapter == "wordpress":
-            return urls.is_wp_article(url)
-        return True
+        return self.adapter.is_article(url)
 
     def article_request(self, entry: FeedEntry, origin: str = "") -> Iterable[Request]:
         """A request for an article not yet seen, unknown, or changed since our last fetch."""
-        url = urls.absolute(self.source.base_url, entry.url)
-        if not urls.same_host(url, self.source.base_url):
-            self.skip(url, f"offsite: not on {urls.netloc(self.source.base_url)}")
+        try:
+            url = urls.absolute(self.source.base_url, entry.url)
+            on_host = urls.same_host(url, self.source.base_url)
+        except ValueError as exc:  # e.g. "http://[::1": one bad entry, not a lost feed
+            self.fail(origin or entry.url, "feed", f"bad article link {entry.url!r}: {exc}")
+            return
+        if not on_host:
+            self.crawler.stats.inc_value("newsmon/articles_offsite")
             return
         if not self.is_article(url):
             return
-        key = urls.article_key(url, self.source.adapter)
+        key = self.adapter.article_key(url)
         if key in self.seen:
             return
         self.seen.add(key)
         self.crawler.stats.inc_value("newsmon/articles_found")
         if key in self.known and not changed(entry, self.known[key]):
             self.crawler.stats.inc_value("newsmon/articles_known")
-            self.skip(url, "known")
             return
         yield self.request(url, self.parse_article, "fetch", hints=entry.hints(), origin=origin)
 
@@ -252,27 +271,18 @@ class NewsSpider(Spider):
             self.fail(response.request.url, "fetch", f"offsite redirect to {response.url}")
             return
         if not isinstance(response, TextResponse) or not content_type(response).startswith(
-                tuple(t.decode() for t in HTML_TYPES)):
+                HTML_TYPES):
             self.fail(response.url, "fetch", f"not an HTML page ({content_type(response)})")
             return
-        page = page_hints(response.selector, TITLE_SELECTORS.get(self.source.adapter, ()))
-        url = self.item_url(response, page.get("canonical"))
-        key = urls.article_key(url, self.source.adapter)
-        if key != urls.article_key(response.request.url, self.source.adapter):
+        page = page_hints(response.selector, self.adapter.title_selectors)
+        url = self.adapter.item_url(response.url, page.get("canonical"), self.source.base_url)
+        key = self.adapter.article_key(url)
+        if key != self.adapter.article_key(response.request.url):
             if key in self.seen:  # e.g. `?p=ID` that redirected to a permalink already fetched
-                self.skip(response.url, "duplicate of " + url)
+                self.crawler.stats.inc_value("newsmon/articles_duplicate")
                 return
             self.seen.add(key)
         yield self.make_item(response, url, merge_hints(page, response.meta.get("hints", {})))
-
-    def item_url(self, response: Response, canonical: str | None) -> str:
-        """Canonical URL on the source's host (a canonical link elsewhere is not trusted)."""
-        base = self.source.base_url
-        if self.source.adapter == "pangea":
-            return pangea.item_url(response.url, canonical, base)
-        chosen = canonical if canonical and urls.same_host(urls.absolute(base, canonical), base) \
-            else response.url
-        return urls.canonical_url(urls.absolute(base, chosen), self.source.adapter)
 
     def make_item(self, response: Response, url: str, hints: dict[str, Any]) -> ArticleItem:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
@@ -280,8 +290,9 @@ class NewsSpider(Spider):
         return ArticleItem(
             url=url, source=self.source.name, fetched_url=response.url, status=response.status,
             body=response.body, encoding=getattr(response, "encoding", "utf-8"),
-            headers=headers, fetched_at=utcnow(), adapter=self.source.adapter,
+            headers=headers, fetched_at=utc_now(), adapter=self.source.adapter,
             body_selector=self.source.body_selector, hints=hints, country=self.source.country,
+            origin=response.meta.get("origin", ""),
         )
 
     # -- failures ------------------------------------------------------------------------------
@@ -299,16 +310,22 @@ class NewsSpider(Spider):
         if request.meta.get("rest_page") == 1:
             yield from self.listing_fallback()
 
+    def item_crashed(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        """A stage crashed on an article (e.g. a locked database): retry its feed next run."""
+        if origin := getattr(item, "origin", ""):
+            self.dirty_feeds.add(origin)
+
     def fail(self, url: str, stage: str, reason: str) -> None:
         logger.warning("%s: %s failed: %s: %s", self.source.name, stage, url, reason)
         self.crawler.stats.inc_value(f"newsmon/fetch_failed/{stage}")
         self.crawler.signals.send_catch_log(fetch_failed, url=url, stage=stage, reason=reason)
 
-    def skip(self, url: str, reason: str) -> None:
-        self.crawler.signals.send_catch_log(url_skipped, url=url, reason=reason)
-
     def save_feed_state(self, spider: Spider) -> None:
-        """Validators of feeds whose every article was fetched (else: refetch them next run)."""
+        """Validators of feeds whose every article was handled (else: refetch them next run)."""
         clean = {u: v for u, v in self.validators.items() if u not in self.dirty_feeds}
-        self.feed_state.save(clean)
-
+        if self.db_path and clean:
+            db = connect(self.db_path)
+            try:
+                save_feed_validators(db, clean)
+            finally:
+                db.close()

@@ -1,8 +1,15 @@
-"""Open the newsmon database: WAL so Datasette reads while a crawl writes, then migrate."""
+"""The one way to open the newsmon database: WAL, a busy timeout, foreign keys, migrations.
+
+Every command, pipeline stage and extension opens it with `connect()` and closes what it
+opened. A database that is missing where one must exist, or is not a database at all, is a
+`StoreError` with a one-line reason, never an empty file created by mistake or a silent
+in-memory stand-in.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -10,6 +17,11 @@ import sqlite_utils
 from store.migrations import migrate
 
 DEFAULT_DB = "newsmon.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message names the file and the problem."""
 
 
 def default_db_path() -> str:
@@ -17,16 +29,29 @@ def default_db_path() -> str:
     return os.environ.get("NEWSMON_DB") or DEFAULT_DB
 
 
-def open_db(path: str | os.PathLike[str], *, migrate_schema: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at `path`, in WAL mode, schema up to date."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    # A writer and Datasette's readers share the file: wait for locks instead of failing.
-    db.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    # WAL + NORMAL is durable across application crashes; only an OS crash can lose the tail.
-    db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    if migrate_schema:
-        migrate(db)
+def connect(
+    path: str | os.PathLike[str], *, create: bool = True, migrate_schema: bool = True,
+) -> sqlite_utils.Database:
+    """Open the database at `path` in WAL mode, schema up to date; the caller closes it.
+
+    With `create=False` a missing file is a StoreError (read-only commands must not leave an
+    empty database behind a mistyped `--db`).
+    """
+    file = Path(path)
+    if not create and not file.is_file():
+        raise StoreError(f"{file}: no newsmon database here (check --db / NEWSMON_DB)")
+    if create:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite_utils.Database(file)
+        # A writer and Datasette's readers share the file: wait for locks instead of failing.
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.enable_wal()
+        # WAL + NORMAL is durable across application crashes; only an OS crash loses the tail.
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        if migrate_schema:
+            migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{file}: cannot use the database: {exc}") from None
     return db

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from store.migrations import TOPICS
+from core.domain import TOPICS
 
 ENTITY_KINDS = {"articles": "article", "places": "place", "persons": "person"}
 
@@ -75,9 +75,11 @@ def save_item(
     return item_id, outcome
 
 
-def known_urls(db: sqlite_utils.Database, source: str) -> dict[str, str | None]:
-    """URL -> published date of every stored item of `source` (the incremental crawl's memory)."""
-    if "items" not in db.table_names():
-        return {}
-    rows = db.execute("SELECT url, published FROM items WHERE source = ?", [source]).fetchall()
-    return {url: published for url, published in rows}
+def known_articles(db: sqlite_utils.Database, source: str) -> dict[str, str | None]:
+    """URL -> when we last fetched it, for every stored item of `source`.
+
+    The incremental crawl's memory: an article is fetched again only when its feed or sitemap
+    says it changed after this moment.
+    """
+    rows = db.execute("SELECT url, fetched_at FROM items WHERE source = ?", [source])
+    return dict(rows.fetchall())

@@ -7,15 +7,15 @@ again (``if_not_exists``) because DDL in SQLite may commit early.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import sqlite_utils
+
+from core.clock import utc_now
+from core.domain import TOPICS
 
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[Migration] = []
 
-TOPICS = ("torture", "art405", "detention")
-TRIAGE_STATUSES = ("new", "relevant", "not_relevant", "follow_up", "duplicate")
 
 
 def migration(fn: Migration) -> Migration:
@@ -35,7 +35,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         with db.atomic():
             fn(db)
             db["_migrations"].insert(
-                {"name": fn.__name__, "applied_at": datetime.now(UTC).isoformat()}
+                {"name": fn.__name__, "applied_at": utc_now()}
             )
         applied.append(fn.__name__)
     return applied
@@ -243,3 +243,48 @@ def m007_fts_update_trigger_on_text_only(db: sqlite_utils.Database) -> None:
         "  INSERT INTO items_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);\n"
         "END"
     )
+
+
+@migration
+def m008_crawl_state(db: sqlite_utils.Database) -> None:
+    # What the spiders remember between runs and what each run did per source; created here
+    # (not by the components that write them) so every table has one owner.
+    db["feed_state"].create({"url": str, "etag": str, "last_modified": str, "checked_at": str},
+                            pk="url", if_not_exists=True)
+    db["source_runs"].create(
+        {"run_id": str, "source": str, "started_at": str, "ended_at": str,
+         "feeds_fetched": int, "feeds_not_modified": int, "found": int, "new": int,
+         "updated": int, "unchanged": int, "skipped": int, "failed": int,
+         "failures_json": str, "finish_reason": str},
+        pk=("run_id", "source"), if_not_exists=True)
+    columns = {c.name for c in db["source_runs"].columns}
+    if "feeds_not_modified" not in columns:
+        db["source_runs"].add_column("feeds_not_modified", int)
+    db["source_runs"].create_index(["source", "started_at"], if_not_exists=True)
+
+
+#: Timestamp columns written before one clock form existed: `+00:00`, naive, date-only.
+TIMESTAMP_COLUMNS = {
+    "items": ("published", "fetched_at", "first_seen", "rechecked_at"),
+    "crawl_runs": ("started_at", "ended_at"), "crawl_errors": ("at",),
+    "triage": ("updated_at",), "triage_log": ("updated_at",), "digest_log": ("sent_at",),
+    "snapshots": ("fetched_at",), "rechecks": ("checked_at",), "snapshot_blobs": ("created_at",),
+    "digest_state": ("last_digest_at", "last_sent_at"), "digest_notices": ("sent_at",),
+}
+
+
+@migration
+def m009_one_timestamp_form(db: sqlite_utils.Database) -> None:
+    # Rewrite every stored timestamp as YYYY-MM-DDTHH:MM:SSZ (UTC) so they sort as text.
+    # SQLite's strftime reads Z, +HH:MM and naive (= UTC) forms; unreadable values are kept.
+    tables = set(db.table_names())
+    for table, columns in TIMESTAMP_COLUMNS.items():
+        if table not in tables:
+            continue
+        present = {c.name for c in db[table].columns}
+        for column in (c for c in columns if c in present):
+            db.execute(
+                f"UPDATE [{table}] SET [{column}] = "
+                f"coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', [{column}]), [{column}]) "
+                f"WHERE [{column}] IS NOT NULL AND [{column}] NOT GLOB "
+                "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'")

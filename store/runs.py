@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from typing import Any
 
 import sqlite_utils
 
-
-def utcnow() -> str:
-    """Now, as ISO 8601 UTC with seconds (how every timestamp in the database is written)."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+from core.clock import utc_now
 
 
 def start_run(db: sqlite_utils.Database, command: str, sources: list[str]) -> int:
@@ -18,7 +15,7 @@ def start_run(db: sqlite_utils.Database, command: str, sources: list[str]) -> in
     with db.atomic():
         db.execute("UPDATE crawl_runs SET status = 'aborted' WHERE status = 'running'")
         return db["crawl_runs"].insert(
-            {"started_at": utcnow(), "status": "running", "command": command,
+            {"started_at": utc_now(), "status": "running", "command": command,
              "sources": json.dumps(sources), "items_new": 0, "items_updated": 0,
              "items_unchanged": 0, "errors": 0}
         ).last_pk
@@ -32,7 +29,7 @@ def record_error(
     with db.atomic():
         db["crawl_errors"].insert(
             {"run_id": run_id, "source": source, "url": url, "stage": stage,
-             "reason": reason[:2000], "at": utcnow()}
+             "reason": reason[:2000], "at": utc_now()}
         )
 
 
@@ -42,9 +39,21 @@ def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int]) -
         "SELECT count(*) FROM crawl_errors WHERE run_id = ?", [run_id]
     ).fetchone()[0]
     status = "errors" if errors else "ok"
-    values = {"ended_at": utcnow(), "status": status, "errors": errors}
+    values = {"ended_at": utc_now(), "status": status, "errors": errors}
     values.update({k: int(counts.get(k, 0)) for k in
                    ("items_new", "items_updated", "items_unchanged")})
     with db.atomic():
         db["crawl_runs"].update(run_id, values)
     return dict(db["crawl_runs"].get(run_id))
+
+
+def record_source_run(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
+    """Write (or complete) one source's `source_runs` row for a run."""
+    with db.atomic():
+        db["source_runs"].upsert(row, pk=("run_id", "source"))
+
+
+def source_runs(db: sqlite_utils.Database, source: str) -> list[dict[str, Any]]:
+    """Every recorded run of `source`, newest first."""
+    return list(db.query("SELECT * FROM source_runs WHERE source = ? "
+                         "ORDER BY started_at DESC, rowid DESC", [source]))

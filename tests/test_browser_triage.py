@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from datasette_helpers import PASSWORDS, make_db, serve
+
+from tests.support.datasette import PASSWORDS, make_db, serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(
     not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium; CI does)"
-)
+)]
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import COMMANDS, cli
-from tests.conftest import ROOT, run_newsmon
+from newsmon.cli import cli
+from tests.support.cli import ROOT, run_newsmon
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CONTRACT_KEYS = {"lang", "topics", "scores", "flagged", "evidence", "articles", "places",
                  "persons"}
 
 
-@pytest.mark.parametrize("name", sorted(c.name for c in COMMANDS))
+@pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_is_documented_in_the_readme(name):
     assert re.search(rf"`newsmon {re.escape(name)}\b", README), f"README lacks newsmon {name}"
 
 
-@pytest.mark.parametrize("name", sorted(c.name for c in COMMANDS))
+@pytest.mark.parametrize("name", sorted(cli.commands))
 def test_every_command_has_help(name):
     command = cli.commands[name]
     assert command.help and command.help.strip()
@@ -73,9 +73,9 @@ def test_classify_reports_bad_lines_and_goes_on():
 
 
 def test_reclassify_keeps_triage(db_path):
-    from store import open_db, save_item
+    from store import connect, save_item
 
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, _ = save_item(db, {
         "url": "https://x/a", "source": "s", "title": "Активиста избили в полиции",
         "text": "Полицейские избили задержанного активиста в Актобе.", "lang": "ru",
@@ -87,6 +87,6 @@ def test_reclassify_keeps_triage(db_path):
     result = run_newsmon("--db", str(db_path), "reclassify")
     assert result.returncode == 0, result.stderr
     assert re.search(r"reclassified 1 items .* items/s", result.stdout)
-    db = open_db(db_path)
+    db = connect(db_path)
     assert db["items"].get(item_id)["flagged"] == 1
     assert db["triage"].get(item_id)["note"] == "keep me"

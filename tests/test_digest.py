@@ -6,7 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from smtp_helpers import (
+
+from alerts.message import message_id
+from alerts.subscriptions import ensure_demo_subscription
+from store import connect
+from tests.support.smtp import (
     ALL_EN,
     SmtpSink,
     add_item,
@@ -19,9 +23,7 @@ from smtp_helpers import (
     write_subscriptions,
 )
 
-from alerts.message import message_id
-from alerts.subscriptions import ensure_demo_subscription
-from store import open_db
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -204,7 +206,7 @@ def test_dry_run_writes_eml_files_and_records_nothing(newsroom: dict) -> None:
 def test_without_file_the_table_is_used(tmp_path: Path) -> None:
     db_path = tmp_path / "newsmon.db"
     add_item(db_path, "https://a.test/1", "Задержан активист", ["detention"])
-    db = open_db(db_path)
+    db = connect(db_path)
     ensure_demo_subscription(db)
     ensure_demo_subscription(db)  # idempotent
     db.close()

@@ -11,7 +11,12 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
-from smtp_helpers import (
+
+from evidence.fetch import FetchResult
+from evidence.judge import judge_http
+from evidence.recheck import record_recheck
+from store import connect
+from tests.support.smtp import (
     ALL_EN,
     SmtpSink,
     add_item,
@@ -22,17 +27,14 @@ from smtp_helpers import (
     write_subscriptions,
 )
 
-from evidence.fetch import FetchResult
-from evidence.judge import judge_http
-from evidence.recheck import record_recheck
-from store import open_db
+pytestmark = pytest.mark.e2e
 
 SECTION = "== Removed or edited since flagged"
 
 
 def record_removed(db_path: Path, item_id: int, when: str = "2024-11-22T10:00:00+00:00") -> int:
     """A re-check that got HTTP 404, recorded as `newsmon recheck` records it."""
-    db = open_db(db_path)
+    db = connect(db_path)
     item = db["items"].get(item_id)
     fetched = FetchResult(url=item["url"], final_url=item["url"], status=404,
                           body=b"<html>Not found</html>", fetched_at=when)
@@ -46,7 +48,7 @@ def record_removed(db_path: Path, item_id: int, when: str = "2024-11-22T10:00:00
 def record_outcome(db_path: Path, item_id: int, outcome: str, detail: str,
                    when: str = "2024-11-22T11:00:00+00:00") -> int:
     """A re-check row written with plain SQL matching the `rechecks` schema."""
-    db = open_db(db_path)
+    db = connect(db_path)
     url = db["items"].get(item_id)["url"]
     recheck_id = db["rechecks"].insert({
         "item_id": item_id, "checked_at": when, "outcome": outcome, "http_status": 200,

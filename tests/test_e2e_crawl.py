@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo.sites import load_articles, start_demo_sites
-from crawler.siteserver import Page, SiteServer, html, xml
-from crawler.sources import Source
-from tests.conftest import run_newsmon
+from newsmon.demo.sites import load_articles, start_demo_sites
+from newsmon.demo.siteserver import Page, SiteServer, html, xml
+from sites.sources import Source
+from tests.support.cli import run_newsmon
+
+pytestmark = pytest.mark.e2e
 
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 

@@ -8,21 +8,23 @@ import json
 from pathlib import Path
 
 import pytest
-from evidence_helpers import PARAGRAPHS, add_item, article_html, run_cli
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.items import ArticleItem
 from evidence import Capture, history, take_snapshot
 from evidence.blobs import get_blob
 from evidence.pipeline import SnapshotPipeline
-from store import open_db
+from store import connect
+from tests.support.evidence import PARAGRAPHS, add_item, article_html, run_cli
 
 URL = "https://news.example.kz/ru/news/2024/05/torture-case.html"
 HTML = article_html("Мать задержанного заявила о пытках", PARAGRAPHS)
 
 
 def test_snapshot_keeps_bytes_and_hashes(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, item = add_item(db, URL, HTML)
     row = next(db.query("SELECT * FROM snapshots WHERE item_id = ?", [item_id]))
     assert get_blob(db, row["body_sha256"]) == HTML.encode("utf-8")
@@ -34,7 +36,7 @@ def test_snapshot_keeps_bytes_and_hashes(db_path: Path) -> None:
 
 
 def test_versions_only_when_the_text_changes(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, item = add_item(db, URL, HTML)
     capture = Capture(URL, URL, 200, {}, HTML.encode() + b"<!-- ad -->", "2024-05-11T00:00:00Z")
     same = take_snapshot(db, item_id, capture, title=item.title, text=item.text, reason="updated")
@@ -50,7 +52,7 @@ def test_versions_only_when_the_text_changes(db_path: Path) -> None:
 
 
 def test_same_body_is_stored_once(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     add_item(db, URL, HTML)
     add_item(db, URL.replace("torture-case", "mirror"), HTML)
     assert db["snapshot_blobs"].count == 1 and db["snapshots"].count == 2
@@ -59,18 +61,19 @@ def test_same_body_is_stored_once(db_path: Path) -> None:
 def pipeline_item(item_id: int, outcome: str, flagged: bool, text: str = "текст") -> ArticleItem:
     return ArticleItem(
         url=f"{URL}?{item_id}", source="fixture", fetched_url=URL, status=200,
-        body=HTML.encode(), encoding="utf-8", fetched_at="2024-05-10T08:00:00+00:00",
-        text=text, classification={"flagged": flagged, "item_id": item_id,
-                                   "store_outcome": outcome},
+        body=HTML.encode(), encoding="utf-8", fetched_at="2024-05-10T08:00:00Z",
+        text=text, classification={"flagged": flagged}, item_id=item_id,
+        store_outcome=outcome,
     )
 
 
 @pytest.mark.parametrize("snapshot_all", [False, True])
 def test_pipeline_snapshots_flagged_items(db_path: Path, snapshot_all: bool) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     flagged_id, _ = add_item(db, URL, HTML, snapshot=False)
     plain_id, _ = add_item(db, URL + "?plain", HTML, flagged=False, snapshot=False)
-    pipeline = SnapshotPipeline(str(db_path), snapshot_all)
+    pipeline = SnapshotPipeline.from_crawler(get_crawler(settings_dict={
+        "NEWSMON_DB": str(db_path), "NEWSMON_SNAPSHOT_ALL": snapshot_all}))
     pipeline.open_spider()
     pipeline.process_item(pipeline_item(flagged_id, "new", True))
     pipeline.process_item(pipeline_item(plain_id, "new", False))
@@ -86,12 +89,11 @@ def test_pipeline_snapshots_flagged_items(db_path: Path, snapshot_all: bool) -> 
     assert reasons == expected
 
 
-def test_pipeline_backfills_flagged_items_stored_before(db_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEWSMON_SNAPSHOT_ALL", "0")
-    db = open_db(db_path)
+def test_pipeline_backfills_flagged_items_stored_before(db_path: Path) -> None:
+    db = connect(db_path)
     item_id, _ = add_item(db, URL, HTML, snapshot=False)
-    pipeline = SnapshotPipeline(str(db_path), False)
+    pipeline = SnapshotPipeline.from_crawler(get_crawler(settings_dict={
+        "NEWSMON_DB": str(db_path)}))
     pipeline.open_spider()
     pipeline.process_item(pipeline_item(item_id, "unchanged", True))
     pipeline.close_spider()
@@ -99,7 +101,7 @@ def test_pipeline_backfills_flagged_items_stored_before(db_path: Path,
 
 
 def test_verify_catches_a_corrupted_snapshot(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, _ = add_item(db, URL, HTML)
     other_id, _ = add_item(db, URL + "?2", HTML.replace("Актобе", "Атырау"))
     ok = run_cli(db_path, "verify")
@@ -120,7 +122,7 @@ def test_verify_catches_a_corrupted_snapshot(db_path: Path) -> None:
 
 
 def test_warc_export_holds_the_original_bytes(db_path: Path, tmp_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, item = add_item(db, URL, HTML)
     capture = Capture(URL, URL + "?amp", 200,
                       {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip",
@@ -150,7 +152,7 @@ def test_warc_export_holds_the_original_bytes(db_path: Path, tmp_path: Path) -> 
 
 
 def test_warc_filters(db_path: Path, tmp_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     add_item(db, URL, HTML)
     out = tmp_path / "none.warc.gz"
     result = run_cli(db_path, "export-warc", str(out), "--topic", "art405", "--since",
@@ -162,22 +164,21 @@ def test_warc_filters(db_path: Path, tmp_path: Path) -> None:
 
 
 def test_history_lists_versions(db_path: Path) -> None:
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, _ = add_item(db, URL, HTML)
     (entry,) = history(db, item_id)
-    assert entry["kind"] == "version" and entry["at"] == "2024-05-10T08:00:00+00:00"
+    assert entry["kind"] == "version" and entry["at"] == "2024-05-10T08:00:00Z"
     assert entry["classification"]["flagged"] is True
     assert history(db, 999) == []
 
 
-@pytest.mark.parametrize(("setting", "env", "expected"),
-                         [(False, "", False), (True, "", True), (False, "1", True)])
-def test_pipeline_reads_snapshot_all(db_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     setting: bool, env: str, expected: bool) -> None:
-    from scrapy.utils.test import get_crawler
+def test_pipeline_reads_its_settings_not_the_environment(db_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSMON_SNAPSHOT_ALL", "1")
+    crawler = get_crawler(settings_dict={"NEWSMON_DB": str(db_path)})
+    assert SnapshotPipeline.from_crawler(crawler).snapshot_all is False
 
-    monkeypatch.setenv("NEWSMON_SNAPSHOT_ALL", env)
-    crawler = get_crawler(settings_dict={"NEWSMON_DB": str(db_path),
-                                         "NEWSMON_SNAPSHOT_ALL": setting})
-    pipeline = SnapshotPipeline.from_crawler(crawler)
-    assert pipeline.snapshot_all is expected and pipeline.db_path == str(db_path)
+
+def test_database_stages_switch_off_without_a_database() -> None:
+    with pytest.raises(NotConfigured):
+        SnapshotPipeline.from_crawler(get_crawler(settings_dict={}))

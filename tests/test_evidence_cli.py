@@ -5,34 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_newsmon
-from evidence_helpers import PARAGRAPHS, add_item, article_html
 
-from store import open_db
+from store import connect
+from tests.support.cli import run_newsmon
+from tests.support.evidence import PARAGRAPHS, add_item, article_html
 
-
-def cli_importable() -> None:
-    """Skip while another engineer's command module is not in the tree yet; fail on ours."""
-    try:
-        import crawler.cli  # noqa: F401
-    except ModuleNotFoundError as exc:
-        ours = ("recheck_cmd", "verify_cmd", "export_cmd", "evidence")
-        if exc.name and any(part in exc.name for part in ours):
-            raise
-        pytest.skip(f"crawler.cli cannot be imported yet: {exc}")
-
-
-def test_commands_are_registered_and_documented() -> None:
-    cli_importable()
-    from crawler.cli import cli
-
-    for name in ("recheck", "verify", "export-warc"):
-        assert name in cli.commands and cli.commands[name].help
+pytestmark = pytest.mark.e2e
 
 
 def test_verify_and_export_end_to_end(db_path: Path, tmp_path: Path) -> None:
-    cli_importable()
-    add_item(open_db(db_path), "https://example.kz/a", article_html("Пытки", PARAGRAPHS),
+    add_item(connect(db_path), "https://example.kz/a", article_html("Пытки", PARAGRAPHS),
              fetched_at="2999-01-01T00:00:00+00:00")  # not due: no request leaves the host
     verified = run_newsmon("--db", str(db_path), "verify")
     assert verified.returncode == 0, verified.stderr

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from crawler.items import ArticleItem
-from pipelines.dates import normalize_date
+from extraction import content_hash, extract_article
+from extraction.dates import to_utc_iso
 from pipelines.errors import ItemRejected
-from pipelines.extract import ExtractPipeline, content_hash, extract_article
+from pipelines.extract import ExtractPipeline
 
 BODY = (
     "Активиста из Актобе задержали у здания акимата во вторник утром. "
@@ -31,24 +32,24 @@ def test_body_selector_keeps_only_the_article():
     result = extract_article(PANGEA_PAGE, "https://rus.example/a/x/1.html",
                              body_selector="#article-content .wsw")
     assert result is not None
-    assert BODY[:60] in result["text"]
-    assert "Decoy" not in result["text"]
-    assert "погода" not in result["text"]
-    assert result["title"] == "Активиста избили в полиции"
+    assert BODY[:60] in result.text
+    assert "Decoy" not in result.text
+    assert "погода" not in result.text
+    assert result.title == "Активиста избили в полиции"
 
 
 def test_hints_fill_metadata():
     hints = {"title": "Из ленты", "published": "2024-04-28 07:00:00Z", "authors": ["Азаттык"]}
     result = extract_article(PANGEA_PAGE, "https://rus.example/a/x/1.html",
                              "#article-content .wsw", hints)
-    assert result["title"] == "Из ленты"
-    assert result["published"] == "2024-04-28T07:00:00Z"
-    assert result["authors"] == ["Азаттык"]
+    assert result.title == "Из ленты"
+    assert result.published == "2024-04-28T07:00:00Z"
+    assert result.authors == ["Азаттык"]
 
 
 def test_missing_selector_falls_back_to_whole_page():
     result = extract_article(PANGEA_PAGE, "https://x/", body_selector=".entry-content")
-    assert result is not None and BODY[:40] in result["text"]
+    assert result is not None and BODY[:40] in result.text
 
 
 @pytest.mark.parametrize("html", ["", "<html><body></body></html>", "\x00\x00\x00"])
@@ -84,9 +85,14 @@ def test_content_hash_ignores_whitespace_only_changes():
     ("2024-04-28 07:00:00Z", "2024-04-28T07:00:00Z"),
     ("2024-04-28T03:00:00-04:00", "2024-04-28T07:00:00Z"),
     ("Sun, 28 Apr 2024 07:00:00 GMT", "2024-04-28T07:00:00Z"),
-    ("2024-04-28", "2024-04-28"),
+    ("2024-04-28", "2024-04-28T00:00:00Z"),
+    ("2024-04-28T12:00:00", "2024-04-28T12:00:00Z"),
+    ("0001-01-01T00:00:00Z", None),
+    ("Sun, 28 Apr 99999 07:00:00 GMT", None),
     ("not a date", None),
+    (1714287600, None),
+    (["2024-04-28"], None),
     (None, None),
 ])
-def test_normalize_date(value, expected):
-    assert normalize_date(value) == expected
+def test_every_date_form_becomes_the_one_stored_form(value, expected):
+    assert to_utc_iso(value) == expected

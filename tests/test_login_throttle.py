@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from datasette_helpers import PASSWORDS, Client, make_db, serve
+import pytest
 
 from datasette_plugins.throttle import LoginThrottle
+from tests.support.datasette import PASSWORDS, Client, make_db, serve
 
 
 class FakeClock:
@@ -37,6 +38,21 @@ def test_success_clears_the_count():
     assert not throttle.blocked("a")
 
 
+def test_memory_stays_bounded_when_many_clients_fail_once(monkeypatch):
+    monkeypatch.setattr("datasette_plugins.throttle.MAX_TRACKED", 100)
+    clock = FakeClock()
+    throttle = LoginThrottle(max_failures=3, window=60, clock=clock)
+    for n in range(1000):
+        clock.now += 0.001
+        throttle.record(f"10.0.{n // 256}.{n % 256}", 200)
+    assert len(throttle.failures) == 100
+    assert "10.0.3.231" in throttle.failures  # the latest kept, the stalest forgotten
+    clock.now += 61
+    throttle.blocked("10.0.3.231")
+    assert "10.0.3.231" not in throttle.failures  # expired entries are dropped
+
+
+@pytest.mark.e2e
 def test_real_server_answers_429_after_repeated_failures(tmp_path: Path):
     db = tmp_path / "newsmon.db"
     make_db(db)

@@ -6,20 +6,24 @@ import json
 from pathlib import Path
 
 import pytest
-from evidence_helpers import (
+
+from crawler.settings import USER_AGENT
+from evidence import history
+from newsmon.demo.siteserver import SiteServer, redirect
+from store import connect
+from tests.support.evidence import (
     ARTICLE_PATH,
     HOME_HTML,
     PARAGRAPHS,
     add_item,
     article_html,
     closed_port_url,
-    fixture_site,
     run_cli,
+    set_html,
+    user_agents,
 )
 
-from crawler.settings import USER_AGENT
-from evidence import history
-from store import open_db
+pytestmark = pytest.mark.e2e
 
 TITLE = "Мать задержанного заявила о пытках"
 EDITED = [*PARAGRAPHS[:2], "Прокуратура сообщила, что проверка по заявлению продолжается.",
@@ -27,40 +31,40 @@ EDITED = [*PARAGRAPHS[:2], "Прокуратура сообщила, что пр
 
 
 def outcomes(db_path: Path, item_id: int) -> list[str]:
-    db = open_db(db_path)
+    db = connect(db_path)
     return [r["outcome"] for r in db.query(
         "SELECT outcome FROM rechecks WHERE item_id = ? ORDER BY id", [item_id])]
 
 
 def test_article_edited_then_removed_then_redirected_home(db_path: Path) -> None:
-    with fixture_site() as site:
-        url = site.base + ARTICLE_PATH
-        site.set_html(ARTICLE_PATH, article_html(TITLE, PARAGRAPHS))
-        site.set_html("/", HOME_HTML)
-        item_id, _ = add_item(open_db(db_path), url, article_html(TITLE, PARAGRAPHS))
+    with SiteServer() as site:
+        url = site.base_url + ARTICLE_PATH
+        set_html(site, ARTICLE_PATH, article_html(TITLE, PARAGRAPHS))
+        set_html(site, "/", HOME_HTML)
+        item_id, _ = add_item(connect(db_path), url, article_html(TITLE, PARAGRAPHS))
 
         result = run_cli(db_path, "recheck", "--force", "--delay", "0")
         assert "1 unchanged" in result.output
 
-        site.set_html(ARTICLE_PATH, article_html(TITLE, EDITED))
+        set_html(site, ARTICLE_PATH, article_html(TITLE, EDITED))
         result = run_cli(db_path, "recheck", "--force", "--delay", "0")
         assert "1 edited" in result.output and "version 2" in result.output
 
-        site.set_html(ARTICLE_PATH, "<html><body><h1>Страница не найдена</h1></body></html>",
+        set_html(site, ARTICLE_PATH, "<html><body><h1>Страница не найдена</h1></body></html>",
                       status=404)
         run_cli(db_path, "recheck", "--force", "--delay", "0")
 
-        site.redirect(ARTICLE_PATH, "/")
+        site.pages[ARTICLE_PATH] = redirect("/", 302)
         run_cli(db_path, "recheck", "--force", "--delay", "0")
 
-        site.set_html(ARTICLE_PATH, HOME_HTML)  # a soft 404: 200, but not the article
+        set_html(site, ARTICLE_PATH, HOME_HTML)  # a soft 404: 200, but not the article
         run_cli(db_path, "recheck", "--force", "--delay", "0")
 
     assert outcomes(db_path, item_id) == ["unchanged", "edited", "removed", "removed", "removed"]
-    db = open_db(db_path)
+    db = connect(db_path)
     rechecks = list(db.query("SELECT * FROM rechecks WHERE item_id = ? ORDER BY id", [item_id]))
     assert rechecks[2]["http_status"] == 404
-    assert rechecks[3]["final_url"] == site.base + "/" and "redirected" in rechecks[3]["detail"]
+    assert rechecks[3]["final_url"] == site.base_url + "/" and "redirected" in rechecks[3]["detail"]
     assert "no longer resembles" in rechecks[4]["detail"]
     assert db["items"].get(item_id)["recheck_status"] == "removed"
 
@@ -82,14 +86,14 @@ def test_article_edited_then_removed_then_redirected_home(db_path: Path) -> None
 
 
 def test_unreachable_is_not_removed(db_path: Path) -> None:
-    db = open_db(db_path)
-    with fixture_site() as site:
+    db = connect(db_path)
+    with SiteServer() as site:
         html = article_html(TITLE, PARAGRAPHS)
-        site.set_html(ARTICLE_PATH, "<html><body>Service Unavailable</body></html>", status=503)
-        down_id, _ = add_item(db, site.base + ARTICLE_PATH, html)
-        closed_id, _ = add_item(db, closed_port_url(), html)
-        site.set_html("/blocked.html", "<html><body>Forbidden</body></html>", status=403)
-        blocked_id, _ = add_item(db, site.base + "/blocked.html", html)
+        set_html(site, ARTICLE_PATH, "<html><body>Service Unavailable</body></html>", status=503)
+        down_id, _ = add_item(db, site.base_url + ARTICLE_PATH, html)
+        closed_id, _ = add_item(db, closed_port_url(ARTICLE_PATH), html)
+        set_html(site, "/blocked.html", "<html><body>Forbidden</body></html>", status=403)
+        blocked_id, _ = add_item(db, site.base_url + "/blocked.html", html)
         result = run_cli(db_path, "recheck", "--force", "--delay", "0", "--timeout", "5")
     assert "3 unreachable" in result.output
     rows = {r["item_id"]: r for r in db.query("SELECT * FROM rechecks")}
@@ -102,26 +106,27 @@ def test_unreachable_is_not_removed(db_path: Path) -> None:
 
 
 def test_polite_user_agent_and_robots(db_path: Path) -> None:
-    db = open_db(db_path)
-    with fixture_site() as site:
-        site.set_html("/robots.txt", "User-agent: *\nDisallow: /private/\n")
-        site.set_html("/private/a.html", article_html(TITLE, PARAGRAPHS))
-        item_id, _ = add_item(db, site.base + "/private/a.html", article_html(TITLE, PARAGRAPHS))
+    db = connect(db_path)
+    with SiteServer() as site:
+        set_html(site, "/robots.txt", "User-agent: *\nDisallow: /private/\n")
+        set_html(site, "/private/a.html", article_html(TITLE, PARAGRAPHS))
+        page = article_html(TITLE, PARAGRAPHS)
+        item_id, _ = add_item(db, site.base_url + "/private/a.html", page)
         run_cli(db_path, "recheck", "--force", "--delay", "0")
-        assert set(site.user_agents) == {USER_AGENT}
+        assert user_agents(site) == {USER_AGENT}
     row = next(db.query("SELECT * FROM rechecks WHERE item_id = ?", [item_id]))
     assert row["outcome"] == "unreachable" and "robots.txt" in row["detail"]
 
 
 def test_schedule_decides_what_is_due(db_path: Path) -> None:
-    db = open_db(db_path)
-    with fixture_site() as site:
-        site.set_html(ARTICLE_PATH, article_html(TITLE, PARAGRAPHS))
-        old_id, _ = add_item(db, site.base + ARTICLE_PATH, article_html(TITLE, PARAGRAPHS),
+    db = connect(db_path)
+    with SiteServer() as site:
+        set_html(site, ARTICLE_PATH, article_html(TITLE, PARAGRAPHS))
+        old_id, _ = add_item(db, site.base_url + ARTICLE_PATH, article_html(TITLE, PARAGRAPHS),
                              fetched_at="2020-01-01T00:00:00+00:00")
-        add_item(db, site.base + "/fresh.html", article_html(TITLE, PARAGRAPHS),
+        add_item(db, site.base_url + "/fresh.html", article_html(TITLE, PARAGRAPHS),
                  fetched_at="2999-01-01T00:00:00Z")
-        add_item(db, site.base + "/quiet.html", article_html(TITLE, PARAGRAPHS), flagged=False)
+        add_item(db, site.base_url + "/quiet.html", article_html(TITLE, PARAGRAPHS), flagged=False)
         first = run_cli(db_path, "recheck", "--delay", "0")
         again = run_cli(db_path, "recheck", "--delay", "0", "--schedule", "1,7")
     assert "re-checked 1 item" in first.output and f"item {old_id} " in first.output
@@ -135,9 +140,9 @@ def test_bad_schedule_is_a_usage_error(db_path: Path, schedule: str) -> None:
 
 
 def test_removed_page_is_kept_and_headers_recorded(db_path: Path) -> None:
-    db = open_db(db_path)
-    with fixture_site() as site:
-        item_id, _ = add_item(db, site.base + "/gone.html", article_html(TITLE, PARAGRAPHS))
+    db = connect(db_path)
+    with SiteServer() as site:
+        item_id, _ = add_item(db, site.base_url + "/gone.html", article_html(TITLE, PARAGRAPHS))
         run_cli(db_path, "recheck", "--item", str(item_id), "--delay", "0")
     row = next(db.query("SELECT * FROM rechecks WHERE item_id = ?", [item_id]))
     assert row["outcome"] == "removed" and row["http_status"] == 404

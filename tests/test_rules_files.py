@@ -63,6 +63,3 @@ def test_valid_custom_rules_dir_is_used(tmp_path: Path) -> None:
     assert classify("", "Полиция задержала мужчину.", rules=rules)["topics"] == ["detention"]
     assert load_rules(tmp_path) is rules  # compiled once, cached
 
-
-def test_rules_error_is_value_error() -> None:
-    assert issubclass(RulesError, ValueError)

@@ -11,7 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
-from smtp_helpers import (
+
+from newsmon.demo.sites import start_demo_sites
+from newsmon.lock import run_lock
+from tests.support.cli import newsmon_popen
+from tests.support.smtp import (
     ALL_EN,
     SmtpSink,
     add_item,
@@ -19,12 +23,10 @@ from smtp_helpers import (
     rows,
     run_cli,
     smtp_env,
-    start_cli,
     write_subscriptions,
 )
 
-from crawler.demo.sites import start_demo_sites
-from crawler.lock import run_lock
+pytestmark = pytest.mark.e2e
 
 EX_TEMPFAIL = 75
 SOURCES = """
@@ -87,13 +89,14 @@ def test_two_runs_started_together_one_works_one_exits_75(station: dict) -> None
     # A slow server keeps the first run busy long enough for the second to find it.
     with SmtpSink(delay=4) as sink:
         env = smtp_env(sink.port, NEWSMON_SMTP_TIMEOUT="30")
-        procs = [start_cli(station["args"], env, station["dir"]) for _ in range(2)]
+        procs = [newsmon_popen(*station["args"], env=env, cwd=station["dir"]) for _ in range(2)]
         outcomes = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
         assert len(sink.received) == 1
     codes = sorted(code for code, _ in outcomes)
     assert codes == [0, EX_TEMPFAIL], outcomes
     locked_stderr = next(err for code, err in outcomes if code == EX_TEMPFAIL)
-    assert "another run is in progress" in locked_stderr
+    assert "newsmon run: another run is in progress" in locked_stderr
+    assert "newsmon run)" in locked_stderr or ", newsmon run" in locked_stderr  # the holder
     assert rows(station["db"], "SELECT count(*) FROM digest_log") == [(1,)]
 
 

@@ -1,7 +1,7 @@
 """Two crawl processes share one Redis queue: no URL fetched twice, every article stored once.
 
 A real `redis-server` on a free 127.0.0.1 port, a Pangea-shaped SiteServer, and two
-`crawler.runner.run_crawl` processes (full pipeline into one SQLite file).
+`newsmon.jobs.runner.run_crawl` processes (full pipeline into one SQLite file).
 """
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sitegen import pangea_site
-from crawler.siteserver import SiteServer
-from store import open_db, start_run
-from tests.sites import make_articles, sources_toml
+from newsmon.demo.sitegen import pangea_site
+from newsmon.demo.siteserver import SiteServer
+from store import connect, start_run
+from tests.support.sites import make_articles, sources_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = shutil.which("redis-server")
 pytest.importorskip("scrapy_redis", reason="scrapy-redis is not installed")
-pytestmark = pytest.mark.skipif(
-    REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)")
+pytestmark = [pytest.mark.redis, pytest.mark.skipif(
+    REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)")]
 
 WORKER = """
 import json, sys
-from crawler.runner import run_crawl
+from newsmon.jobs.runner import run_crawl
 from crawler.scaleout import redis_settings
-from crawler.sources import load_sources
+from sites.sources import load_sources
 sources, db, run_id, redis_url, run_key, agent = sys.argv[1:7]
 overrides = {**redis_settings(redis_url, run_key), "USER_AGENT": agent, "DOWNLOAD_DELAY": 0,
              "AUTOTHROTTLE_ENABLED": False,
@@ -94,7 +94,7 @@ def test_two_workers_share_one_queue(tmp_path: Path, redis_url: str) -> None:
             "base_url": server.base_url, "languages": ["ru"], "country": "KZ",
             "feeds": site.feeds, "sections": site.sections[:1], "listing_pages": 10}])
         db_path = tmp_path / "newsmon.db"
-        db = open_db(db_path)
+        db = connect(db_path)
         run_id = start_run(db, "crawl", ["azattyq-ru"])
         db.close()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
@@ -116,7 +116,7 @@ def test_two_workers_share_one_queue(tmp_path: Path, redis_url: str) -> None:
     by_agent = Counter(r.headers.get("User-Agent") for r in requests if r.path.startswith("/a/"))
     assert set(by_agent) == {"worker-a", "worker-b"}, by_agent  # the queue really was shared
 
-    db = open_db(db_path)
+    db = connect(db_path)
     rows = db.execute("SELECT url, source FROM items").fetchall()
     db.close()
     assert len(rows) == len(articles)

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from datasette_helpers import (
+
+from tests.support.datasette import (
     PASSWORDS,
     ROOT,
     XSS_TITLE,
@@ -22,6 +23,8 @@ from datasette_helpers import (
     users_env,
     wait_until_up,
 )
+
+pytestmark = pytest.mark.e2e
 
 HIDDEN_WHEN_ANONYMOUS = [
     "/", "/-/queue", "/-/item/1", "/-/dashboard", "/.json", "/newsmon", "/newsmon.json",

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 
 from parsel import Selector
 
-from crawler.sitegen import pangea_site, wordpress_site
-from crawler.siteserver import SiteServer
+from extraction.hints import page_hints
+from newsmon.demo.sitegen import pangea_site, wordpress_site
+from newsmon.demo.siteserver import SiteServer
 from spiders.feeds import parse_feed, parse_sitemap
-from spiders.hints import page_hints
-from tests.sites import make_articles
+from tests.support.sites import make_articles
 
 DEMO_RECORD = {"site": "azattyq-ru", "id": 33123456, "slug": "aktobe-torture-case", "lang": "ru",
                "title": "Суд в Актобе", "published": "2024-04-28T07:00:00Z",
@@ -48,7 +47,7 @@ def test_served_site_feeds_listings_sitemaps_and_conditional_get():
         site = pangea_site(make_articles(30), server.base_url, page_size=20)
         server.pages.update(site)
         status, headers, body = fetch(server.base_url + site.feeds[0])
-        assert status == 200 and len(parse_feed(body)) == 20
+        assert status == 200 and len(parse_feed(body).entries) == 20
         assert fetch(server.base_url + site.feeds[0], {"If-None-Match": headers["ETag"]})[0] == 304
         status, _, body = fetch(server.base_url + "/sitemap.xml")
         index = parse_sitemap(body)
@@ -64,7 +63,7 @@ def test_wordpress_feed_rest_api_and_shortlinks():
     with SiteServer() as server:
         site = wordpress_site(make_articles(25, first_id=700), server.base_url)
         server.pages.update(site)
-        entries = parse_feed(fetch(server.base_url + "/feed/")[2])
+        entries = parse_feed(fetch(server.base_url + "/feed/")[2]).entries
         assert len(entries) == 10 and entries[0].authors == ["Автор 0"]
         status, headers, body = fetch(server.base_url + "/wp-json/wp/v2/posts?per_page=10&page=3")
         assert status == 200 and len(json.loads(body)) == 5 and headers["X-WP-TotalPages"] == "3"
@@ -75,11 +74,9 @@ def test_wordpress_feed_rest_api_and_shortlinks():
         assert fetch(server.base_url + "/page/4/")[0] == 404
 
 
-def test_twenty_thousand_articles_build_quickly():
+def test_twenty_thousand_articles_render_lazily():
     articles = make_articles(20_000, step_hours=1)
-    started = time.monotonic()
     site = pangea_site(articles, "http://example.test")
     wp = wordpress_site(articles, "http://example.test")
-    assert time.monotonic() - started < 15
     assert len(parse_sitemap(site["/sitemap.xml"].body).entries) == 20
     assert len(wp) > 20_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.sources import DEFAULT_SOURCES, SourcesError, load_sources
-from tests.sites import sources_toml
+from sites.sources import DEFAULT_SOURCES, SourcesError, load_sources
+from tests.support.sites import sources_toml
 
 GOOD = {"name": "demo", "title": "Demo", "adapter": "pangea", "base_url": "https://rus.azattyq.org",
         "languages": ["ru"], "country": "KZ", "feeds": ["/api/zx"]}

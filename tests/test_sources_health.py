@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import sqlite_utils
 from click.testing import CliRunner
 
-from crawler.commands.sources_cmd import sources_cmd
-from crawler.health import source_health
-from crawler.sources import load_sources
-from tests.sites import sources_toml
+from newsmon.cli import cli
+from newsmon.jobs.sources import source_health
+from sites.sources import load_sources
+from store import connect
+from tests.support.sites import sources_toml
 
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
 
@@ -20,7 +20,8 @@ def add_run(db, source: str, ended: str, found: int, feeds: int = 1, failed: int
             failures: dict | None = None) -> None:
     db["source_runs"].insert({
         "run_id": ended, "source": source, "started_at": ended, "ended_at": ended,
-        "feeds_fetched": feeds, "found": found, "new": found, "updated": 0, "unchanged": 0,
+        "feeds_fetched": feeds, "feeds_not_modified": 0, "found": found, "new": found,
+        "updated": 0, "unchanged": 0,
         "skipped": 0, "failed": failed, "failures_json": json.dumps(failures or {}),
         "finish_reason": "finished"}, pk=("run_id", "source"))
 
@@ -32,16 +33,16 @@ def make_sources(tmp_path):
 
 
 def test_warnings(tmp_path):
-    db = sqlite_utils.Database(tmp_path / "db.sqlite")
+    db = connect(tmp_path / "db.sqlite")
     add_run(db, "fine", "2024-05-10T11:00:00Z", 5)
     for hour in ("08", "09", "10"):
         add_run(db, "quiet", f"2024-05-10T{hour}:00:00Z", 0)
     add_run(db, "quiet", "2024-05-09T08:00:00Z", 4)
     add_run(db, "broken", "2024-05-10T11:00:00Z", 0, feeds=0, failed=2,
             failures={"feed: HTTP 404": 2})
-    db["items"].insert({"url": "u", "source": "fine", "fetched_at": "2024-05-09T00:00:00Z"})
-    rows = {r["source"]: r for r in source_health(str(tmp_path / "db.sqlite"),
-                                                  make_sources(tmp_path), now=NOW)}
+    db["items"].insert({"url": "u", "source": "fine", "fetched_at": "2024-05-09T00:00:00Z",
+                        "first_seen": "2024-05-09T00:00:00Z"})
+    rows = {r["source"]: r for r in source_health(db, make_sources(tmp_path), NOW)}
     assert rows["fine"]["warning"] == "" and rows["fine"]["items_7d"] == 1
     assert "last 3 runs" in rows["quiet"]["warning"]
     assert rows["quiet"]["last_success"] == "2024-05-10T10:00:00Z"
@@ -51,18 +52,46 @@ def test_warnings(tmp_path):
 
 
 def test_quiet_for_a_day_warns_before_three_runs(tmp_path):
-    db = sqlite_utils.Database(tmp_path / "db.sqlite")
+    db = connect(tmp_path / "db.sqlite")
     add_run(db, "quiet", "2024-05-08T10:00:00Z", 3)
     add_run(db, "quiet", "2024-05-10T10:00:00Z", 0)
-    rows = {r["source"]: r for r in source_health(str(tmp_path / "db.sqlite"),
-                                                  make_sources(tmp_path), now=NOW)}
+    rows = {r["source"]: r for r in source_health(db, make_sources(tmp_path), NOW)}
     assert "since 2024-05-08T10:00:00Z" in rows["quiet"]["warning"]
 
 
-def test_sources_command_prints_the_table(tmp_path):
+def test_feeds_answering_304_are_healthy_not_quiet(tmp_path):
+    db = connect(tmp_path / "db.sqlite")
+    add_run(db, "quiet", "2024-05-10T07:00:00Z", 4)
+    for hour in ("08", "09", "10", "11"):
+        add_run(db, "quiet", f"2024-05-10T{hour}:00:00Z", 0)
+        db["source_runs"].update((f"2024-05-10T{hour}:00:00Z", "quiet"),
+                                 {"feeds_not_modified": 1})
+    rows = {r["source"]: r for r in source_health(db, make_sources(tmp_path), NOW)}
+    assert rows["quiet"]["warning"] == ""
+
+
+def test_sources_command_prints_the_table_and_exits_1_when_one_needs_attention(tmp_path):
     make_sources(tmp_path)
-    result = CliRunner().invoke(sources_cmd, ["--sources", str(tmp_path / "s.toml")],
-                                env={"NEWSMON_DB": str(tmp_path / "db.sqlite")})
-    assert result.exit_code == 0, result.output
+    connect(tmp_path / "db.sqlite").close()
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "db.sqlite"), "sources",
+                                      "--sources", str(tmp_path / "s.toml")])
+    assert result.exit_code == 1, result.output
     assert result.output.splitlines()[0].startswith("source")
     assert "never crawled" in result.output
+
+
+def test_sources_command_refuses_a_missing_database(tmp_path):
+    make_sources(tmp_path)
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(cli, ["--db", str(missing), "sources",
+                                      "--sources", str(tmp_path / "s.toml")])
+    assert result.exit_code == 2
+    assert "no newsmon database here" in result.output and not missing.exists()
+
+
+def test_sources_command_exits_2_on_a_bad_sources_file(tmp_path):
+    (tmp_path / "s.toml").write_text("[[source]]\nname = 1\n", encoding="utf-8")
+    connect(tmp_path / "db.sqlite").close()
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "db.sqlite"), "sources",
+                                      "--sources", str(tmp_path / "s.toml")])
+    assert result.exit_code == 2 and "s.toml" in result.output

@@ -1,149 +1,135 @@
-"""The real news spider against a Pangea-shaped SiteServer on 127.0.0.1 (crawls in a subprocess)."""
+"""The real news spider, crawling in-process, against a Pangea-shaped site on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from crawler.sitegen import pangea_site
-from crawler.siteserver import SiteServer
-from tests.sites import make_articles, run_crawl, sources_toml, utc_day
+from newsmon.demo.sitegen import pangea_site
+from newsmon.demo.siteserver import SiteServer, redirect, xml
+from tests.support.crawl import crawl, make_source
+from tests.support.sites import make_articles, utc_day
 
-REAL_BASE = "https://rus.azattyq.org"
+pytestmark = pytest.mark.crawl
 
 
 @pytest.fixture
-def site_server():
-    with SiteServer() as server:
-        yield server
+def server():
+    with SiteServer() as site_server:
+        yield site_server
 
 
-def pangea_source(tmp_path: Path, site, **keys) -> Path:
-    entry = {"name": "azattyq-ru", "title": "Азаттык", "adapter": "pangea",
-             "base_url": REAL_BASE, "languages": ["ru"], "country": "KZ",
+def pangea(server: SiteServer, site, **keys):
+    entry = {"name": "azattyq-ru", "adapter": "pangea", "base_url": server.base_url,
              "feeds": site.feeds, "sections": site.sections[:1], "listing_pages": 5, **keys}
-    return sources_toml(tmp_path / "sources.toml", [entry])
+    return make_source(**entry)
 
 
-def crawl(tmp_path: Path, sources: Path, server: SiteServer, run: str, **kw):
-    return run_crawl(sources, "azattyq-ru", tmp_path / "newsmon.db", tmp_path / run,
-                     base_url=server.base_url, **kw)
+def article_id(url: str) -> int:
+    return int(url.rsplit("/", 1)[1].removesuffix(".html"))
 
 
-def test_first_run_finds_every_article_once_with_hints(tmp_path, site_server):
+def test_first_run_finds_every_article_once_with_hints(db_path: Path, server) -> None:
     articles = make_articles(30)
-    site = pangea_site(articles, site_server.base_url, feed_size=10, page_size=8)
-    site_server.pages.update(site)
-    result = crawl(tmp_path, pangea_source(tmp_path, site), site_server, "run1")
-    assert result.returncode == 0, result.log[-2000:]
-    assert result.failures == []
-    by_url = {item["url"]: item for item in result.items}
-    assert len(by_url) == len(result.items)  # no article twice
+    site = pangea_site(articles, server.base_url, feed_size=10, page_size=8)
+    server.pages.update(site)
+    result = crawl(pangea(server, site), db_path)
+    assert result.errors == []
+    items = result.new_items()
     in_feed_or_section = {a["id"] for a in articles[:10]} | {
         a["id"] for a in articles if a["section"] == "kazakhstan"}
-    assert {int(u.rsplit("/", 1)[1][:-5]) for u in by_url} == in_feed_or_section
-    for record in articles:
-        url = f"{site_server.base_url}/a/{record['slug']}/{record['id']}.html"
-        if record["id"] not in in_feed_or_section:
-            continue
-        item = by_url[url]
-        assert item["hints"]["title"] == record["title"]
-        assert item["hints"]["authors"] == record["authors"]
-        assert utc_day(item["hints"]["published"]) == utc_day(record["published"])
-        assert item["body_selector"] == "#article-content .wsw"
-        assert item["adapter"] == "pangea" and item["country"] == "KZ" and item["status"] == 200
-    assert site_server.requested("/robots.txt")
-    assert not site_server.requested("/sitemap")  # no archive walk without --since
+    assert sorted(article_id(i["url"]) for i in items) == sorted(in_feed_or_section)
+    by_id = {article_id(i["url"]): i for i in items}
+    for record in (a for a in articles if a["id"] in in_feed_or_section):
+        item = by_id[record["id"]]
+        assert item["url"] == f"{server.base_url}/a/{record['slug']}/{record['id']}.html"
+        assert item["title"] == record["title"]
+        assert json.loads(item["authors"]) == record["authors"]
+        assert utc_day(item["published"]) == utc_day(record["published"])
+        assert record["paragraphs"][0].split(".")[0] in item["text"]
+    assert server.requested("/robots.txt")
+    assert not server.requested("/sitemap")  # no archive walk without --since
 
 
-def test_second_run_fetches_no_article_and_gets_304_for_feeds(tmp_path, site_server):
-    site = pangea_site(make_articles(12), site_server.base_url)
-    site_server.pages.update(site)
-    sources = pangea_source(tmp_path, site)
-    assert len(crawl(tmp_path, sources, site_server, "run1").items) == 12
-    site_server.clear_log()
-    second = crawl(tmp_path, sources, site_server, "run2")
-    assert second.returncode == 0 and second.items == [] and second.failures == []
-    assert site_server.requested("/a/") == []
-    feed = site_server.requested(site.feeds[0])
+def test_second_run_fetches_no_article_and_gets_304_for_feeds(db_path: Path, server) -> None:
+    site = pangea_site(make_articles(12), server.base_url)
+    server.pages.update(site)
+    source = pangea(server, site)
+    assert len(crawl(source, db_path).new_items()) == 12
+    server.clear_log()
+    second = crawl(source, db_path)
+    assert second.new_items() == [] and second.errors == []
+    assert server.requested("/a/") == []
+    feed = server.requested(site.feeds[0])
     assert feed and "If-None-Match" in feed[0].headers
-    assert second.stats["newsmon/feeds_not_modified"] >= 1
-    assert second.stats["downloader/response_status_count/304"] >= 1
+    assert second.stat("newsmon/feeds_not_modified") >= 1
 
 
-def test_new_article_between_runs_is_picked_up(tmp_path, site_server):
+def test_new_article_between_runs_is_picked_up(db_path: Path, server) -> None:
     articles = make_articles(12)
-    site_server.pages.update(pangea_site(articles, site_server.base_url))
-    sources = pangea_source(tmp_path, pangea_site(articles, site_server.base_url))
-    crawl(tmp_path, sources, site_server, "run1")
+    site = pangea_site(articles, server.base_url)
+    server.pages.update(site)
+    source = pangea(server, site)
+    crawl(source, db_path)
     fresh = {**articles[0], "id": 44000001, "slug": "breaking", "title": "Новая статья",
              "published": "2024-04-02T10:00:00+05:00"}
-    site_server.pages.update(pangea_site([fresh, *articles], site_server.base_url))
-    site_server.clear_log()
-    second = crawl(tmp_path, sources, site_server, "run2")
-    assert [item["url"] for item in second.items] == [
-        f"{site_server.base_url}/a/breaking/44000001.html"]
-    assert [r.path for r in site_server.requested("/a/")] == ["/a/breaking/44000001.html"]
+    server.pages.update(pangea_site([fresh, *articles], server.base_url))
+    server.clear_log()
+    second = crawl(source, db_path)
+    assert [i["url"] for i in second.new_items()] == [
+        f"{server.base_url}/a/breaking/44000001.html"]
+    assert [r.path for r in server.requested("/a/")] == ["/a/breaking/44000001.html"]
 
 
-def test_since_backfill_walks_the_sitemap_back_to_the_date_only(tmp_path, site_server):
+def test_since_backfill_walks_the_sitemap_back_to_the_date_only(db_path: Path, server) -> None:
     articles = make_articles(60, step_hours=24)  # 60 days back from 2024-03-31
-    site_server.pages.update(pangea_site(articles, site_server.base_url))
-    sources = pangea_source(tmp_path, pangea_site(articles, site_server.base_url), feeds=[],
-                            sections=[])
-    result = crawl(tmp_path, sources, site_server, "backfill", since="2024-03-01")
+    site = pangea_site(articles, server.base_url)
+    server.pages.update(site)
+    source = pangea(server, site, feeds=[], sections=[])
+    from datetime import date
+
+    result = crawl(source, db_path, since=date(2024, 3, 1))
     expected = {a["id"] for a in articles if utc_day(a["published"]) >= "2024-03-01"}
-    got = {int(u.rsplit("/", 1)[1][:-5]) for u in result.urls}
-    assert got == expected and len(result.items) == len(expected)
-    requested_ids = {int(r.path.rsplit("/", 1)[1][:-5]) for r in site_server.requested("/a/")}
-    assert requested_ids == expected  # nothing older than the date was fetched
-    site_server.clear_log()
-    again = crawl(tmp_path, sources, site_server, "resume", since="2024-02-15")
-    assert all(utc_day(i["hints"]["published"]) < "2024-03-01" for i in again.items)
-    assert len(again.items) == len({a["id"] for a in articles
-                                    if "2024-02-15" <= utc_day(a["published"]) < "2024-03-01"})
+    assert {article_id(i["url"]) for i in result.new_items()} == expected
+    requested = {article_id(r.path) for r in server.requested("/a/")}
+    assert requested == expected  # nothing older than the date was fetched
+    server.clear_log()
+    again = crawl(source, db_path, since=date(2024, 2, 15))
+    older = {a["id"] for a in articles if "2024-02-15" <= utc_day(a["published"]) < "2024-03-01"}
+    assert {article_id(i["url"]) for i in again.new_items()} == older
+    assert {article_id(r.path) for r in server.requested("/a/")} == older  # resumed
 
 
-def test_listing_pagination_stops_at_a_page_of_known_articles(tmp_path, site_server):
+def test_listing_pagination_stops_at_a_page_of_known_articles(db_path: Path, server) -> None:
     articles = make_articles(40, sections=("kazakhstan",))
-    site = pangea_site(articles, site_server.base_url, page_size=5, feed_size=3)
-    site_server.pages.update(site)
-    sources = pangea_source(tmp_path, site, listing_pages=3)
-    first = crawl(tmp_path, sources, site_server, "run1")
-    assert len(first.items) == 15  # 3 listing pages of 5 (the feed's 3 are among them)
-    site_server.clear_log()
-    crawl(tmp_path, sources, site_server, "run2")
-    assert [r.path for r in site_server.requested("/z/")] == [site.sections[0]]
+    site = pangea_site(articles, server.base_url, page_size=5, feed_size=3)
+    server.pages.update(site)
+    source = pangea(server, site, listing_pages=3)
+    assert len(crawl(source, db_path).new_items()) == 15  # 3 listing pages of 5
+    server.clear_log()
+    crawl(source, db_path)
+    assert [r.path for r in server.requested("/z/")] == [site.sections[0]]
 
 
-def test_source_pointed_at_another_host_never_leaves_it(tmp_path, site_server):
+def test_source_pointed_at_another_host_never_leaves_it(db_path: Path, server) -> None:
     articles = make_articles(6)
     with SiteServer() as elsewhere:
         elsewhere.pages.update(pangea_site(articles, elsewhere.base_url))
-        site = pangea_site(articles, site_server.base_url)
-        site_server.pages.update(site)
+        site = pangea_site(articles, server.base_url)
+        server.pages.update(site)
         offsite = f"{elsewhere.base_url}/a/story-number-1/{articles[-1]['id']}.html"
         moved = f"/a/moved/{articles[0]['id'] + 100}.html"
-        site_server.pages[site.feeds[0]] = pangea_site(articles, elsewhere.base_url)[
-            site.feeds[0]]  # a feed whose links all point at the other host
-        site_server.pages["/api/extra"] = _feed_with(site_server.base_url + moved)
-        site_server.pages[moved] = _redirect(offsite)
-        sources = pangea_source(tmp_path, site, feeds=[site.feeds[0], "/api/extra"])
-        result = crawl(tmp_path, sources, site_server, "run")
+        # a feed whose links all point at the other host, and one that redirects there
+        server.pages[site.feeds[0]] = pangea_site(articles, elsewhere.base_url)[site.feeds[0]]
+        server.pages["/api/extra"] = xml(
+            "<rss version='2.0'><channel><item><title>x</title>"
+            f"<link>{server.base_url + moved}</link></item></channel></rss>")
+        server.pages[moved] = redirect(offsite, 302)
+        result = crawl(pangea(server, site, feeds=[site.feeds[0], "/api/extra"]), db_path)
         assert elsewhere.requests == []
-    assert all(url.startswith(site_server.base_url) for url in result.urls)
-    redirect_failure = [f for f in result.failures if "offsite" in f["reason"]]
-    assert redirect_failure and redirect_failure[0]["url"] == site_server.base_url + moved
-    assert redirect_failure[0]["stage"] == "fetch"
-
-
-def _feed_with(link: str):
-    from crawler.siteserver import xml
-    return xml(f"<rss version='2.0'><channel><item><title>x</title><link>{link}</link></item>"
-               "</channel></rss>")
-
-
-def _redirect(location: str):
-    from crawler.siteserver import redirect
-    return redirect(location, 302)
+    assert all(i["url"].startswith(server.base_url) for i in result.items())
+    offsite_failures = [e for e in result.errors if "offsite" in e["reason"]]
+    assert [(e["url"], e["stage"]) for e in offsite_failures] == [
+        (server.base_url + moved, "fetch")]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
-from store import finish_run, open_db, record_error, save_item, start_run
+import pytest
+
+from core.clock import utc_now
+from store import StoreError, connect, finish_run, record_error, save_item, start_run
 from store.migrations import MIGRATIONS
 
 CLASSIFIED = {
@@ -28,17 +32,17 @@ def row(url: str = "https://example.kz/a/1.html", text: str = "полицейс�
 
 
 def test_migrations_apply_once_and_enable_wal(db_path):
-    db = open_db(db_path)
+    db = connect(db_path)
     assert {"items", "item_topics", "item_entities", "triage", "crawl_runs", "crawl_errors",
             "digest_log", "items_fts"} <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
-    db = open_db(db_path)
+    db = connect(db_path)
     assert db["_migrations"].count == len(MIGRATIONS)
 
 
 def test_upsert_by_url_new_unchanged_updated(db_path):
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, outcome = save_item(db, row(), CLASSIFIED)
     assert outcome == "new"
     assert save_item(db, row(), CLASSIFIED) == (item_id, "unchanged")
@@ -52,7 +56,7 @@ def test_upsert_by_url_new_unchanged_updated(db_path):
 
 
 def test_topics_entities_and_evidence_rows(db_path):
-    db = open_db(db_path)
+    db = connect(db_path)
     item_id, _ = save_item(db, row(), CLASSIFIED)
     topics = {r["topic"]: r for r in db["item_topics"].rows_where("item_id = ?", [item_id])}
     assert set(topics) == {"torture", "detention"}
@@ -62,14 +66,14 @@ def test_topics_entities_and_evidence_rows(db_path):
 
 
 def test_full_text_search_finds_cyrillic(db_path):
-    db = open_db(db_path)
+    db = connect(db_path)
     save_item(db, row(), CLASSIFIED)
     hits = list(db["items"].search("избили"))
     assert [h["title"] for h in hits] == ["Заголовок"]
 
 
 def test_runs_and_errors(db_path):
-    db = open_db(db_path)
+    db = connect(db_path)
     run_id = start_run(db, "crawl", ["demo"])
     record_error(db, run_id, "demo", "https://example.kz/broken", "feed", "not XML")
     run = finish_run(db, run_id, {"items_new": 3})
@@ -79,7 +83,32 @@ def test_runs_and_errors(db_path):
 
 
 def test_killed_run_is_marked_aborted(db_path):
-    db = open_db(db_path)
+    db = connect(db_path)
     stale = start_run(db, "crawl", ["demo"])  # never finished: the process was killed
     start_run(db, "crawl", ["demo"])
     assert db["crawl_runs"].get(stale)["status"] == "aborted"
+
+
+def test_a_missing_database_is_an_error_not_a_new_empty_file(tmp_path):
+    missing = tmp_path / "typo" / "newsmon.db"
+    with pytest.raises(StoreError, match="no newsmon database here"):
+        connect(missing, create=False)
+    assert not missing.parent.exists()
+
+
+def test_a_file_that_is_not_a_database_is_an_error(tmp_path):
+    junk = tmp_path / "newsmon.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot use the database"):
+        connect(junk)
+
+
+def test_every_component_writes_the_one_timestamp_form(db_path):
+    db = connect(db_path)
+    run_id = start_run(db, "crawl", ["demo"])
+    record_error(db, run_id, "demo", "https://example.kz/x", "feed", "HTTP 404")
+    finish_run(db, run_id, {})
+    stamps = [*db.execute("SELECT started_at, ended_at FROM crawl_runs").fetchone(),
+              db.execute("SELECT at FROM crawl_errors").fetchone()[0],
+              db.execute("SELECT applied_at FROM _migrations LIMIT 1").fetchone()[0], utc_now()]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) for s in stamps), stamps

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from datasette_helpers import make_db
 
 from datasette_plugins.access import (
     UsersError,
@@ -17,6 +16,7 @@ from datasette_plugins.access import (
 from datasette_plugins.highlight import evidence_matches, highlight
 from datasette_plugins.queries import QueueFilter, fts_query, queue_sql
 from datasette_plugins.triage import TriageChange, TriageError, apply_change
+from tests.support.datasette import make_db
 
 
 def test_parse_users_accepts_semicolons_newlines_and_comments() -> None:

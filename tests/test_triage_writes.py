@@ -6,7 +6,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from datasette_helpers import Client, make_db, serve
+
+from tests.support.datasette import Client, make_db, serve
+
+pytestmark = pytest.mark.e2e
 
 NOTE = "Witness asked not to be named — call back Tuesday"
 

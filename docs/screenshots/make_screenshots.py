@@ -15,7 +15,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from datasette_helpers import PASSWORDS, serve  # noqa: E402
 
 from classifiers import classify  # noqa: E402
-from store.db import open_db  # noqa: E402
+from store.db import connect  # noqa: E402
 from store.items import save_item  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
@@ -47,7 +47,7 @@ ARTICLES = [
 
 
 def build(path: Path) -> None:
-    db = open_db(path)
+    db = connect(path)
     for n, (source, lang, day, title, text) in enumerate(ARTICLES, start=1):
         row = {"url": f"https://{source}.example.kz/a/{n}", "source": source, "title": title,
                "text": text, "lang": lang, "published": f"{day}T09:00:00+05:00",

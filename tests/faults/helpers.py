@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -14,7 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.support.cli import ROOT, newsmon_popen  # noqa: F401 - the suite's popen
+from tests.support.db import rows  # noqa: F401 - re-exported for the fault tests
 
 FAULTS_DIR = Path(__file__).resolve().parent
 #: Where the measured figures go: $NEWSMON_FAULTS_REPORT (CI prints it), else the temp dir,
@@ -32,14 +32,14 @@ label_language = "en"
 FAST = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
 _figures_lock = threading.Lock()
 
-#: Runs the CLI like tests.conftest.run_newsmon, then writes its own peak RSS (KiB) to a file.
+#: Runs the CLI like tests.support.cli.run_newsmon, then writes its own peak RSS (KiB) to a file.
 _MEASURED_MAIN = (
     "import atexit, os, resource\n"
     "def _peak():\n"
     "    with open(os.environ['NEWSMON_TEST_RSS_FILE'], 'w') as f:\n"
     "        f.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
     "atexit.register(_peak)\n"
-    "from crawler.cli import main\n"
+    "from newsmon.cli import main\n"
     "main()\n"
 )
 
@@ -101,20 +101,6 @@ def measured_newsmon(*args: str, tmp: Path, env: dict[str, str] | None = None,
     peak_kib = int(rss_file.read_text()) if rss_file.exists() else 0
     return Measured(proc.returncode, proc.stdout, proc.stderr, round(peak_kib / 1024, 1),
                     round(time.monotonic() - started, 1))
-
-
-def newsmon_popen(*args: str, env: dict[str, str] | None = None, **kwargs: Any
-                  ) -> subprocess.Popen[str]:
-    """`newsmon ARGS` started in the background (to kill it, or to race it)."""
-    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-    return subprocess.Popen([sys.executable, "-c", "from crawler.cli import main; main()",
-                             *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=full_env, cwd=str(ROOT), **kwargs)
-
-
-def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def record_figures(section: str, figures: dict[str, Any]) -> None:

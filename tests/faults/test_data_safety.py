@@ -3,16 +3,20 @@ triage."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from store import open_db
-from store.migrations import MIGRATIONS
-from tests.conftest import run_newsmon
+from core.clock import parse_utc
+from store import connect
+from store.migrations import MIGRATIONS, TIMESTAMP_COLUMNS
 from tests.faults.helpers import record_figures, rows
 from tests.faults.make_schema_v1 import FIXTURE, V1
+from tests.support.cli import run_newsmon
+
+pytestmark = pytest.mark.e2e
 
 V1_TABLES = ("items", "item_topics", "item_entities", "triage", "crawl_runs", "crawl_errors",
              "digest_log")
@@ -27,13 +31,40 @@ def v1_copy(tmp_path: Path) -> Path:
     return path
 
 
+def moment(value: object) -> object:
+    """A timestamp as the instant it names (the one-form migration rewrites how, not when)."""
+    if isinstance(value, str):
+        try:
+            return parse_utc(value)
+        except ValueError:
+            return value
+    return value
+
+
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every row of the v1 tables, in v1's columns only (later migrations may add columns)."""
+    """Every row of the v1 tables, in v1's columns only (later migrations may add columns);
+    timestamp columns compared as instants."""
     data = {}
     for table in V1_TABLES:
         columns = [c for (_, c, *_rest) in rows(FIXTURE, f"PRAGMA table_info({table})")]
-        data[table] = rows(db, f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2, 3")
+        stamps = set(TIMESTAMP_COLUMNS.get(table, ()))
+        data[table] = [
+            tuple(moment(v) if c in stamps else v for c, v in zip(columns, row, strict=True))
+            for row in rows(db, f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2, 3")]
     return data
+
+
+def test_old_timestamps_are_rewritten_in_the_one_form(v1_copy):
+    connect(v1_copy).close()
+    for table, columns in TIMESTAMP_COLUMNS.items():
+        for column in columns:
+            found = rows(v1_copy, "SELECT name FROM pragma_table_info(?) WHERE name = ?",
+                         (table, column))
+            if not found:
+                continue
+            values = [v for (v,) in rows(v1_copy, f"SELECT {column} FROM {table}") if v]
+            assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", v)
+                       for v in values), (table, column, values)
 
 
 def test_fixture_is_the_first_release_schema():
@@ -44,7 +75,7 @@ def test_fixture_is_the_first_release_schema():
 
 def test_v1_database_migrates_forward_without_loss(v1_copy):
     before = snapshot(FIXTURE)
-    db = open_db(v1_copy)
+    db = connect(v1_copy)
     applied = {r["name"] for r in db["_migrations"].rows}
     db.close()
     assert applied == {fn.__name__ for fn in MIGRATIONS}
@@ -55,7 +86,7 @@ def test_v1_database_migrates_forward_without_loss(v1_copy):
     assert rows(v1_copy, "PRAGMA foreign_key_check") == []
     hits = rows(v1_copy, "SELECT rowid FROM items_fts WHERE items_fts MATCH ?", ("пытках",))
     assert hits == [(1,)]  # the full-text index still covers the old rows
-    reopened = open_db(v1_copy)  # a second open applies nothing and changes nothing
+    reopened = connect(v1_copy)  # a second open applies nothing and changes nothing
     reopened.close()
     assert snapshot(v1_copy) == after
     record_figures("migration_v1", {
@@ -64,7 +95,7 @@ def test_v1_database_migrates_forward_without_loss(v1_copy):
 
 
 def test_reclassify_never_touches_triage(v1_copy):
-    open_db(v1_copy).close()
+    connect(v1_copy).close()
     triage_tables = [t for t in ("triage", "triage_log") if rows(
         v1_copy, "SELECT name FROM sqlite_master WHERE name = ?", (t,))]
     before = {t: rows(v1_copy, f"SELECT * FROM {t} ORDER BY 1") for t in triage_tables}

@@ -8,14 +8,18 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import lxml.html
+import pytest
 
-from crawler.commands.demo_cmd import summary
-from crawler.context import AppContext
-from store import open_db, record_error, start_run
-from tests.conftest import run_newsmon
+from newsmon.demo.siteserver import SiteServer
+from newsmon.jobs.demo import summary
+from store import connect, record_error, start_run
 from tests.faults.helpers import FAST, TORTURE_SUBSCRIBER, article_text, feed_source, rss
-from tests.faults.hostile import HostileServer, page
-from tests.smtp_helpers import add_item, free_port, run_cli, smtp_env, write_subscriptions
+from tests.support.cli import run_newsmon
+from tests.support.hostile import page
+from tests.support.net import free_port
+from tests.support.smtp import add_item, run_cli, smtp_env, write_subscriptions
+
+pytestmark = pytest.mark.e2e
 
 #: C0/C1 controls other than newline and tab, and DEL: what lets text drive a terminal.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -34,14 +38,14 @@ def test_crawl_output_and_stored_titles_carry_no_terminal_escapes(tmp_path: Path
     routes = {"/a/evil.html": page(body), "/a/missing.html": page(b"no", 404),
               "/rss.xml": page(rss(["/a/evil.html", "/a/missing.html"]),
                                content_type="application/rss+xml")}
-    with HostileServer(routes) as server:
+    with SiteServer(routes) as server:
         sources = feed_source(tmp_path / "sources.toml", "evil", server.base_url, ["/rss.xml"])
         db = tmp_path / "newsmon.db"
         result = run_newsmon("-vv", "--db", str(db), "crawl", "--sources", str(sources), *FAST)
     assert result.returncode == 1, result.stderr[-2000:]
     assert not controls(result.stdout), controls(result.stdout)
     assert not controls(result.stderr), controls(result.stderr)
-    conn = open_db(db)
+    conn = connect(db)
     (title, text), = conn.execute("SELECT title, text FROM items").fetchall()
     conn.close()
     assert "Суд в Актобе" in title
@@ -52,12 +56,12 @@ def test_crawl_output_and_stored_titles_carry_no_terminal_escapes(tmp_path: Path
 def test_demo_summary_prints_no_control_characters(tmp_path: Path):
     db_path = tmp_path / "newsmon.db"
     add_item(db_path, "https://a.test/1", EVIL_TITLE + EVIL_HTML, ["torture"])
-    db = open_db(db_path)
+    db = connect(db_path)
     run = start_run(db, "demo", ["evil\x1b[31m"])
     record_error(db, run, "evil\x1b[31m", "http://a.test/\x1b[2Jx", "fetch\x07",
                  "reason \x1b]0;title\x07")
     db.close()
-    text = summary(AppContext(db_path=str(db_path)))
+    text = summary(db_path)
     assert "Суд в Актобе" in text
     assert not controls(text), controls(text)
 

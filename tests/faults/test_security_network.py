@@ -11,11 +11,14 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.guards import PrivateAddressMiddleware, is_private_host, private_target_refused
-from crawler.siteserver import SiteServer, html
-from tests.conftest import run_newsmon
+from crawler.downloadermiddlewares.private import PrivateAddressMiddleware
+from newsmon.demo.siteserver import SiteServer, html
+from sites.addresses import is_private_host, private_target_refused
 from tests.faults.helpers import FAST, article_html, article_text, feed_source, rows, rss
-from tests.faults.hostile import HostileServer, page, redirect
+from tests.support.cli import run_newsmon
+from tests.support.hostile import page, redirect
+
+pytestmark = pytest.mark.e2e
 
 PUBLIC_SOURCE = "https://rus.azattyq.org/"
 PRIVATE_TARGETS = [
@@ -80,7 +83,7 @@ def test_redirect_to_another_loopback_port_is_refused_and_recorded(tmp_path: Pat
                                   f"{victim.base_url}/-/triage-bulk"]),
                              content_type="application/rss+xml"),
         }
-        with HostileServer(routes) as source:
+        with SiteServer(routes) as source:
             sources = feed_source(tmp_path / "sources.toml", "loop", source.base_url,
                                   ["/rss.xml"])
             db = tmp_path / "newsmon.db"

@@ -10,13 +10,17 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.conftest import ROOT
-from tests.datasette_helpers import Client, free_port, wait_until_up
 from tests.faults.helpers import TORTURE_SUBSCRIBER, record_figures
-from tests.smtp_helpers import SinkHandler, add_item, run_cli, smtp_env, write_subscriptions
+from tests.support.cli import ROOT
+from tests.support.datasette import Client, wait_until_up
+from tests.support.net import free_port
+from tests.support.smtp import SinkHandler, add_item, run_cli, smtp_env, write_subscriptions
+
+pytestmark = pytest.mark.e2e
 
 #: A real datasette-auth-passwords hash (fake ones in unit tests are short).
 REAL_HASH = re.compile(r"pbkdf2_sha256\$\d{4,}\$[^$\s]{8,}\$[A-Za-z0-9+/=]{20,}")
@@ -90,7 +94,7 @@ def test_password_hashes_and_secret_stay_out_of_output_argv_and_pages(tmp_path: 
                PYTHONPATH=str(ROOT))
     out_file = tmp_path / "serve.out"
     with open(out_file, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from crawler.cli import main; main()",
+        proc = subprocess.Popen([sys.executable, "-c", "from newsmon.cli import main; main()",
                                  "-vv", "--db", str(db), "serve", "--port", str(port)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:

@@ -1,1 +1,0 @@
-"""Subcommands of `newsmon`, one module each; `crawler.cli` adds them to the group."""

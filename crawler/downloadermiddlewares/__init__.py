@@ -1,0 +1,1 @@
+"""Downloader middlewares: where a request may go, and how a response is read."""

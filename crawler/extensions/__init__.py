@@ -1,0 +1,1 @@
+"""Extensions: what a crawl records beside its items (errors, per-source health)."""

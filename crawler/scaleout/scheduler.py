@@ -1,0 +1,47 @@
+"""scrapy-redis' scheduler and dupefilter with per-source keys (the `scale` extra)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy_redis.connection import get_redis_from_settings
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.scaleout import source_key
+
+
+class _Stats:
+    """Stats minus the `spider=` argument scrapy-redis 0.9.1 passes (deprecated in 2.19)."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Any = None) -> None:
+        self.stats.inc_value(key, count, start)
+
+
+class SourceScheduler(Scheduler):
+    """scrapy-redis's scheduler with per-source keys."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SourceScheduler:
+        instance = super().from_crawler(crawler)
+        instance.stats = _Stats(crawler.stats)
+        return instance
+
+    def open(self, spider: Any) -> Any:
+        self.queue_key = source_key(self.queue_key, spider)
+        return super().open(spider)
+
+
+class SourceDupeFilter(RFPDupeFilter):
+    """scrapy-redis's Redis-set dupefilter with per-source keys."""
+
+    @classmethod
+    def from_spider(cls, spider: Any) -> SourceDupeFilter:
+        settings = spider.settings
+        key = source_key(settings.get("SCHEDULER_DUPEFILTER_KEY"), spider)
+        return cls(get_redis_from_settings(settings), key=key % {"spider": spider.name},
+                   debug=settings.getbool("DUPEFILTER_DEBUG"))

@@ -1,0 +1,1 @@
+"""Spider middlewares: bounds on what one response may make the spider request."""

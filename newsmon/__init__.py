@@ -1,0 +1,1 @@
+"""The `newsmon` command (top floor): a thin click layer (`cli.py`) over job functions (`jobs/`)."""

@@ -1,0 +1,194 @@
+"""Commands that crawl and tell: crawl, run (for cron), digest, sources, demo."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsmon.cli.group import cli
+from newsmon.cli.options import crawl_options, digest_options, sources_option
+from newsmon.context import AppContext
+from newsmon.errors import ConfigError
+from newsmon.jobs import crawl as crawl_job
+from newsmon.jobs import demo as demo_job
+from newsmon.jobs import digest as digest_job
+from newsmon.jobs import serve as serve_job
+from newsmon.jobs.sources import source_health
+from sites.sources import load_sources
+
+logger = logging.getLogger(__name__)
+
+
+def report_crawl(app: AppContext, report: crawl_job.CrawlReport, per_source: bool = True
+                 ) -> None:
+    """Quiet when all went well; else one line per failing source and the run's summary."""
+    if app.verbose and per_source:
+        click.echo(crawl_job.format_report(report), err=bool(report.run["errors"]))
+    if report.run["errors"]:
+        if not (app.verbose and per_source):
+            for line in crawl_job.failing_sources(app, report.run["id"]):
+                click.echo(line, err=True)
+        what = "every source failed" if report.all_failed else "some pages failed"
+        click.echo(f"newsmon: {what}: {report.run['errors']} error(s) recorded in "
+                   f"crawl_errors for run {report.run['id']}", err=True)
+
+
+@cli.command("crawl")
+@crawl_options
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Backfill archives back to this date (YYYY-MM-DD).")
+@click.option("--snapshot-all", is_flag=True,
+              help="Keep evidence snapshots of every item, not only flagged ones.")
+@click.pass_obj
+def crawl_cmd(app: AppContext, sources_path: str | None, only: tuple[str, ...], settings,
+              since, snapshot_all: bool) -> None:
+    """Crawl the enabled sources once (exit codes: README)."""
+    overrides: dict[str, Any] = crawl_job.parse_settings(settings)
+    if snapshot_all or os.environ.get("NEWSMON_SNAPSHOT_ALL", "").lower() in ("1", "true", "yes"):
+        overrides["NEWSMON_SNAPSHOT_ALL"] = True
+    report = crawl_job.crawl(app, sources_path, only, since.date() if since else None,
+                             overrides)
+    report_crawl(app, report)
+    sys.exit(report.exit_code)
+
+
+@cli.command("run")
+@crawl_options
+@digest_options
+@click.pass_obj
+def run_cmd(app: AppContext, sources_path: str | None, only: tuple[str, ...], settings,
+            subscriptions_path: str | None, base_url: str | None) -> None:
+    """Crawl the enabled sources, then email the due digests: the one line cron needs."""
+    report = crawl_job.crawl(app, sources_path, only, None,
+                             crawl_job.parse_settings(settings), command="run")
+    report_crawl(app, report, per_source=False)
+    digest = digest_job.digest(app, subscriptions_path, base_url, command="run")
+    for failure in digest.failures:
+        click.echo(f"newsmon: {failure} (nothing recorded; the next run retries)", err=True)
+    run = report.run
+    summary = (f"newsmon run: crawl run {run['id']} {run['status']}: {run['items_new']} new, "
+               f"{run['items_updated']} updated, {run['items_unchanged']} unchanged, "
+               f"{run['errors']} errors; {digest.summary()}")
+    logger.info("%s", summary)
+    if app.verbose:
+        click.echo(summary)
+    sys.exit(max(report.exit_code, 1 if digest.failures else 0))
+
+
+@cli.command("digest")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False), default=None,
+              metavar="DIR", help="Write the messages as .eml files in DIR; record nothing.")
+@digest_options
+@click.pass_obj
+def digest_cmd(app: AppContext, dry_run: str | None, subscriptions_path: str | None,
+               base_url: str | None) -> None:
+    """Email each due coordinator their new flagged items and removed/edited notices.
+
+    Exit 1 if a send failed (nothing recorded for it; the next run retries).
+    """
+    report = digest_job.digest(app, subscriptions_path, base_url, dry_run)
+    for _, _, path in report.sent if dry_run else ():
+        click.echo(path)
+    for failure in report.failures:
+        click.echo(f"newsmon digest: {failure} (nothing recorded; the next run retries)",
+                   err=True)
+    if app.verbose or report.failures:
+        click.echo(report.summary(), err=bool(report.failures))
+    sys.exit(1 if report.failures else 0)
+
+
+@cli.command("sources")
+@sources_option
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.pass_obj
+def sources_cmd(app: AppContext, sources_path: str | None, as_json: bool) -> None:
+    """Each source's health; exit 1 when a source needs attention (for monitoring scripts)."""
+    sources = load_sources(sources_path)
+    db = app.connect(create=False)
+    try:
+        rows = source_health(db, sources)
+    finally:
+        db.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        click.echo(format_sources(rows))
+    sys.exit(1 if any(row["warning"] for row in rows) else 0)
+
+
+SOURCE_COLUMNS = (("source", 18), ("enabled", 7), ("last_run", 20), ("last_success", 20),
+                  ("items_7d", 8), ("last_found", 10), ("last_failed", 11), ("warning", 0))
+
+
+def format_sources(rows: list[dict[str, Any]]) -> str:
+    """Fixed-width table: one line per source, warnings last so they are never cut."""
+    def cell(value: Any, width: int) -> str:
+        text = "" if value is None else ("yes" if value is True else "no" if value is False
+                                         else str(value))
+        return text.ljust(width)[: width or None] if width else text
+
+    lines = ["  ".join(cell(name, width) for name, width in SOURCE_COLUMNS).rstrip()]
+    lines += ["  ".join(cell(row.get(name), width) for name, width in SOURCE_COLUMNS).rstrip()
+              for row in rows]
+    return "\n".join(lines)
+
+
+@cli.command("demo")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("newsmon-demo"), show_default=True,
+              help="Directory for the demo database.")
+@click.option("--reset", is_flag=True, help="Start afresh even if an earlier demo was triaged.")
+@click.option("--serve/--no-serve", default=True, help="Serve Datasette after the summary.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.pass_context
+def demo_cmd(ctx: click.Context, out_dir: Path, reset: bool, serve: bool, port: int) -> None:
+    """Offline demo: serve sample sites on 127.0.0.1, crawl them, summarise, serve Datasette."""
+    if ctx.meta.get("db_given"):
+        raise ConfigError("newsmon demo keeps its own database in --out DIR (default "
+                          "newsmon-demo/); it never uses --db or NEWSMON_DB: drop them")
+    out_dir = demo_folder(out_dir, reset)
+    db_path = demo_job.fresh_database(out_dir)
+    click.echo(f"Crawling the sample sites into {db_path} ...")
+    report = demo_job.crawl_demo(db_path, ctx.obj.verbose)
+    click.echo(crawl_job.format_report(report))
+    click.echo(demo_job.summary(db_path))
+    click.echo(f"\nNext: newsmon --db {db_path} digest --dry-run {out_dir / 'mail'}")
+    code = report.exit_code
+    if serve:
+        code = serve_demo(db_path, port) or code
+    sys.exit(code)
+
+
+def demo_folder(out_dir: Path, reset: bool) -> Path:
+    """Where this demo goes: never silently over an earlier demo's triage decisions."""
+    decisions = 0 if reset else demo_job.earlier_triage(out_dir)
+    if not decisions:
+        return out_dir
+    question = (f"{out_dir}/newsmon.db holds {decisions} triage decision(s) from an earlier "
+                "demo. Start afresh there and lose them?")
+    if sys.stdin.isatty() and click.confirm(question, default=False):
+        return out_dir
+    fresh = demo_job.next_free_dir(out_dir)
+    click.echo(f"{out_dir}/newsmon.db holds {decisions} triage decision(s) from an earlier "
+               f"demo; kept as they are. This demo uses {fresh}/ (--reset starts afresh).")
+    return fresh
+
+
+def serve_demo(db_path: Path, port: int) -> int:
+    """Datasette on the demo database, readable without login, with a demo account."""
+    from datasette_auth_passwords.utils import hash_password
+
+    env = serve_job.datasette_env(anonymous="read")
+    env.setdefault("NEWSMON_USERS", f"{demo_job.DEMO_USER}:{hash_password(demo_job.DEMO_PASSWORD)}")
+    click.echo(f"\nDatasette: http://127.0.0.1:{port}/  (log in as {demo_job.DEMO_USER} / "
+               f"{demo_job.DEMO_PASSWORD} to triage; Ctrl-C to stop)")
+    args = serve_job.datasette_args(db_path, port=port)
+    code = serve_job.run_until_stopped(serve_job.start_datasette(args, env))
+    return 0 if code == -15 else code

@@ -1,0 +1,37 @@
+"""Evidence jobs: re-check flagged items, verify kept hashes, export kept pages as WARC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from evidence.fetch import PoliteFetcher
+from evidence.recheck import PageReader, RecheckResult, due_items, run_rechecks
+from sites.sources import Source
+
+
+@dataclass(frozen=True)
+class RecheckOptions:
+    schedule: tuple[int, ...]
+    force: bool = False
+    all_due: bool = False
+    limit: int = 200
+    item_ids: tuple[int, ...] = ()
+    delay: float = 1.0
+    timeout: float = 30.0
+
+
+def readers_for(sources: list[Source]) -> dict[str, PageReader]:
+    """How the crawl reads each source's pages (body selector, proxy), by source name."""
+    return {s.name: PageReader(s.body_selector, s.proxy) for s in sources}
+
+
+def recheck(db: sqlite_utils.Database, sources: list[Source], options: RecheckOptions
+            ) -> list[RecheckResult]:
+    """Re-fetch the due watched items (or the named ones) and record what became of them."""
+    items = due_items(db, options.schedule, force=options.force, item_ids=options.item_ids)
+    if not (options.all_due or options.force or options.item_ids):
+        items = items[:options.limit]
+    fetcher = PoliteFetcher(delay=options.delay, timeout=options.timeout)
+    return run_rechecks(db, items, fetcher, readers_for(sources))

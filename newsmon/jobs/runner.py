@@ -1,0 +1,60 @@
+"""Run the news spider over a set of sources in one Scrapy process and collect their stats."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from sites.sources import Source
+from spiders.news import NewsSpider
+
+STAT_KEYS = ("items_new", "items_updated", "items_unchanged")
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """crawler.settings with `overrides` on top, at command-line priority."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.update(overrides or {}, priority="cmdline")
+    return settings
+
+
+def crawl_settings(db_path: str, run_id: int, overrides: dict[str, Any] | None = None
+                   ) -> Settings:
+    """The settings of a newsmon crawl into `db_path` as run `run_id`."""
+    # Logging is the CLI's (quiet by default, -v/-vv louder); Scrapy must not add a handler.
+    return project_settings({"NEWSMON_DB": db_path, "NEWSMON_RUN_ID": run_id,
+                             "LOG_INSTALL_ROOT_HANDLER": False, **(overrides or {})})
+
+
+def run_crawl(
+    sources: list[Source], db_path: str, run_id: int, since: date | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Crawl `sources` into `db_path` (blocks until done); return Scrapy stats per source."""
+    process = CrawlerProcess(crawl_settings(db_path, run_id, overrides),
+                             install_root_handler=False)
+    crawlers = {}
+    for source in sources:
+        # Pass the class, not a pre-made Crawler: crawl() applies the spider's own
+        # update_settings (its offsite middleware and health extension) to a fresh copy.
+        before = set(process.crawlers)
+        process.crawl(NewsSpider, source=source, since=since)
+        crawlers[source.name] = (set(process.crawlers) - before).pop()
+    process.start()
+    return {name: crawler.stats.get_stats() for name, crawler in crawlers.items()}
+
+
+def summarise_stats(stats: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per source: new/updated/unchanged items, errors and feeds read, from the stages' stats."""
+    return {
+        name: {
+            **{key: int(values.get(f"newsmon/{key}", 0)) for key in STAT_KEYS},
+            "errors": int(values.get("newsmon/errors", 0)),
+            "feeds_fetched": int(values.get("newsmon/feeds_fetched", 0)),
+        }
+        for name, values in stats.items()
+    }

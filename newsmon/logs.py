@@ -1,0 +1,56 @@
+"""Logging for a command line run by cron: quiet on the console, complete in the log file.
+
+Cron mails whatever reaches stderr. At the default verbosity the console shows only errors,
+one line each and never a traceback (the job prints its own summary of what failed); with
+`NEWSMON_LOG_FILE` every record at INFO and up, tracebacks included, goes to a rotating file.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+
+LOG_MAX_BYTES = 5_000_000
+LOG_BACKUPS = 5
+CONSOLE_LEVELS = {0: logging.ERROR, 1: logging.INFO}
+#: Loggers that narrate a crawl at INFO; on the console only from -vv.
+CHATTY = ("scrapy", "twisted", "py.warnings", "filelock", "trafilatura", "htmldate",
+          "courlan")
+
+
+class OneLine(logging.Formatter):
+    """`LEVEL name: message` on one line: no traceback, no embedded newlines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            message += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        text = f"{record.levelname} {record.name}: {message}"
+        return " ".join(text.split())[:1000]
+
+
+def configure_logging(verbose: int, log_file: str | None = None) -> None:
+    """Console by verbosity (0: errors, 1: info, 2: debug with tracebacks), file at INFO."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(CONSOLE_LEVELS.get(verbose, logging.DEBUG))
+    console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+                         if verbose > 1 else OneLine())
+    if verbose < 2:
+        console.addFilter(lambda r: r.levelno >= logging.ERROR
+                          or not r.name.startswith(CHATTY))
+    root.addHandler(console)
+    level = logging.DEBUG if verbose > 1 else logging.INFO if (verbose or log_file) \
+        else logging.WARNING
+    if log_file:
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(file_handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)

@@ -1,0 +1,32 @@
+"""Feed validators (ETag / Last-Modified) per feed URL, for conditional GETs next run."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from core.clock import utc_now
+
+
+def feed_validators(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
+    """Feed URL -> (etag, last_modified) saved by earlier runs."""
+    rows = db.execute("SELECT url, etag, last_modified FROM feed_state").fetchall()
+    return {url: (etag or "", modified or "") for url, etag, modified in rows}
+
+
+def save_feed_validators(db: sqlite_utils.Database,
+                         validators: dict[str, tuple[str, str]]) -> None:
+    """Store `url -> (etag, last_modified)` of the feeds whose every entry was handled."""
+    if not validators:
+        return
+    now = utc_now()
+    with db.atomic():
+        db["feed_state"].upsert_all(
+            [{"url": url, "etag": etag, "last_modified": modified, "checked_at": now}
+             for url, (etag, modified) in validators.items()], pk="url")
+
+
+def forget_feed_validators(db: sqlite_utils.Database, urls: list[str]) -> None:
+    """Drop saved validators, so the next run fetches these feeds in full."""
+    with db.atomic():
+        for url in urls:
+            db.execute("DELETE FROM feed_state WHERE url = ?", [url])
