@@ -1,0 +1,216 @@
+"""Concepts: named word lists whose forms are generated, and one pass that finds them.
+
+A concept file (``classifiers/lexicon/*.toml``) maps a concept name to entries per
+language: ``ru`` lemmas whose every form pymorphy3 generates (``полицейский:nomn,ablt``
+keeps only the forms of those cases; ``=полиции`` is one exact form), ``kk`` stems with a
+class (``ұста:v``, ``белсенді:n``: forms from ``kazakh.py``, also in Latin and Arabic
+script), ``en`` words (``detain*`` = any word starting so), ``other`` words for the
+neighbouring languages, and ``any`` tokens for every language (ДВК, KNB). Several words in
+one entry are a phrase of consecutive tokens. ``regex`` patterns are found by the scanner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .kazakh import fold, load_kazakh
+from .validate import RulesError, check_keys, compile_regex, read_toml
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+LANG_KEYS = ("ru", "kk", "en", "other", "any")
+TOKEN_RE = re.compile(r"\w+(?:['’ʻ`]\w+)*")
+_CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one token may be: exact forms, word starts (``x*``), or start + ending pairs."""
+
+    forms: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    paradigms: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def accepts(self, token: str) -> bool:
+        """Is ``token`` (folded) one of the forms this spec stands for?"""
+        if token in self.forms or any(token.startswith(p) for p in self.prefixes):
+            return True
+        return any(token.startswith(s) and token[len(s) :] in e for s, e in self.paradigms)
+
+
+Found = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Forms of one language group -> concept names: exact, word starts, paradigms, phrases."""
+
+    single: dict[str, tuple[str, ...]]
+    prefixes: dict[str, tuple[str, ...]]
+    stems: dict[str, tuple[tuple[frozenset[str], str], ...]]
+    phrases: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]
+    lengths: tuple[int, ...]  # lengths of the word starts in prefixes and stems
+
+    def _concepts(self, token: str) -> list[str]:
+        """Concepts a single token stands for."""
+        out = list(self.single.get(token, ()))
+        for n in self.lengths:
+            if n > len(token):
+                break
+            start = token[:n]
+            out.extend(self.prefixes.get(start, ()))
+            out.extend(c for ends, c in self.stems.get(start, ()) if token[n:] in ends)
+        return out
+
+    def find(self, text: str) -> Iterator[Found]:
+        """(concept, start, end) for every concept form in ``text``."""
+        folded = _fold_aligned(text)
+        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
+        for i, (token, start, end) in enumerate(tokens):
+            for concept in self._concepts(token):
+                yield concept, start, end
+            for rest, concept in self.phrases.get(token, ()):
+                if i + len(rest) < len(tokens) and all(
+                    spec.accepts(tokens[i + 1 + j][0]) for j, spec in enumerate(rest)
+                ):
+                    yield concept, start, tokens[i + len(rest)][2]
+
+
+def _fold_aligned(text: str) -> str:
+    """``fold`` with every position kept (hamza/tatweel become spaces, NFC skipped)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower()[0] for c in text)
+    return low.replace("ё", "е").replace("ı", "i").replace("\u0674", " ").replace("\u0640", " ")
+
+
+@lru_cache(maxsize=1)
+def _morph():  # noqa: ANN202 - pymorphy3 has no type hints
+    """The pymorphy3 analyser (Russian dictionaries), loaded once."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def russian_forms(entry: str) -> set[str]:
+    """All forms of a Russian lemma; ``лемма:nomn,ablt`` keeps the forms of those cases."""
+    word, _, tags = entry.partition(":")
+    wanted = {t.strip() for t in tags.split(",") if t.strip()}
+    morph = _morph()
+    parses = [p for p in morph.parse(word) if fold(p.normal_form) == fold(word)]
+    forms = set() if wanted else {word}
+    for parse in parses[:2] or morph.parse(word)[:1]:
+        forms.update(
+            f.word for f in parse.lexeme if not wanted or wanted & set(f.tag.grammemes)
+        )
+    return {fold(f) for f in forms}
+
+
+def _token_spec(word: str, lang: str) -> Spec:
+    """Forms one word of an entry stands for, by the conventions of its language."""
+    if word.endswith("*"):
+        return Spec(prefixes=(fold(word[:-1]),))
+    if word.startswith("="):
+        return Spec(frozenset({fold(word[1:])}))
+    if lang == "ru" and re.search(r"[а-яё]", word.lower()):
+        return Spec(frozenset(russian_forms(word)))
+    if lang == "kk":
+        pairs = load_kazakh().paradigms(word)
+        exact = frozenset(s for s, e in pairs if e == {""})
+        return Spec(exact, paradigms=tuple((s, e) for s, e in pairs if e != {""}))
+    return Spec(frozenset({fold(word)}))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled concepts: one matcher per language group and the regex concepts."""
+
+    names: frozenset[str]
+    matchers: dict[str, Matcher]
+    regexes: dict[str, re.Pattern[str]]
+
+    def matcher(self, lang: str) -> Matcher:
+        """The matcher for a text in ``lang`` (ru, kk, en, else the ``other`` group)."""
+        return self.matchers.get(lang, self.matchers["other"])
+
+
+def _add(table: dict[str, list[str]], key: str, concept: str) -> None:
+    bucket = table.setdefault(key, [])
+    if concept not in bucket:
+        bucket.append(concept)
+
+
+def _build_matcher(entries: list[tuple[str, str, str, str]]) -> Matcher:
+    """Index (concept, language, entry, where) of one language group."""
+    single: dict[str, list[str]] = {}
+    prefixes: dict[str, list[str]] = {}
+    stems: dict[str, list[tuple[frozenset[str], str]]] = {}
+    phrases: dict[str, list[tuple[tuple[Spec, ...], str]]] = {}
+    for concept, lang, entry, where in entries:
+        specs = [_token_spec(w, lang) for w in entry.split()]
+        first, rest = specs[0], tuple(specs[1:])
+        if rest:
+            if first.prefixes or first.paradigms:
+                raise RulesError(f"{where}: {entry!r}: a phrase must start with a plain word")
+            for form in first.forms:
+                phrases.setdefault(form, []).append((rest, concept))
+            continue
+        for form in first.forms:
+            _add(single, form, concept)
+        for prefix in first.prefixes:
+            _add(prefixes, prefix, concept)
+        for start, ends in first.paradigms:
+            if not start:
+                raise RulesError(f"{where}: {entry!r}: a Kazakh stem needs 2 letters or more")
+            stems.setdefault(start, []).append((ends, concept))
+    return Matcher(
+        single={k: tuple(v) for k, v in single.items()},
+        prefixes={k: tuple(v) for k, v in prefixes.items()},
+        stems={k: tuple(v) for k, v in stems.items()},
+        phrases={k: tuple(v) for k, v in phrases.items()},
+        lengths=tuple(sorted({len(p) for p in prefixes} | {len(s) for s in stems})),
+    )
+
+
+def _read_concepts(directory: Path) -> dict[str, dict]:
+    """All concept tables of a directory, validated; names unique across files."""
+    concepts: dict[str, dict] = {}
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise RulesError(f"{directory}: no concept files")
+    for path in files:
+        for name, table in read_toml(path).items():
+            where = f"{path.name}: [{name}]"
+            if name in concepts:
+                raise RulesError(f"{where}: concept defined twice")
+            check_keys(table, where, {}, _CONCEPT_KEYS)
+            if not any(table.get(k) for k in (*LANG_KEYS, "regex")):
+                raise RulesError(f"{where}: no words and no regex")
+            concepts[name] = {**table, "_where": where}
+    return concepts
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read every concept file and generate the forms of every entry."""
+    concepts = _read_concepts(directory)
+    groups: dict[str, list[tuple[str, str, str, str]]] = {g: [] for g in ("ru", "kk", "en", "other")}
+    regexes: dict[str, re.Pattern[str]] = {}
+    for name, table in concepts.items():
+        for lang in LANG_KEYS:
+            targets = groups if lang == "any" else (lang,)
+            for entry in table.get(lang, []):
+                if not entry.split():
+                    raise RulesError(f"{table['_where']}: empty entry in {lang}")
+                for group in targets:
+                    groups[group].append((name, lang, entry, table["_where"]))
+        if table.get("regex"):
+            regexes[name] = compile_regex("|".join(table["regex"]), f"{table['_where']} regex")
+    return Lexicon(
+        names=frozenset(concepts),
+        matchers={g: _build_matcher(e) for g, e in groups.items()},
+        regexes=regexes,
+    )
