@@ -24,13 +24,15 @@ NASAL = set("мнң")
 VOICELESS = set("кқпстфхцчшщбвгд")  # б в г д are devoiced at the end of a word
 VOICING = {"к": "г", "қ": "ғ", "п": "б"}
 HAMZA = "\u0674"
+# letters written for the same sound by different sites: ё/е, dotless ı/i, ǧ/ğ, ŋ/ñ
+_FOLD = str.maketrans({"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ"})
 SCRIPTS = ("latin2018", "latin2021", "tote")
 
 
 def fold(text: str) -> str:
     """Lower-case, NFC, ё→е, dotless ı→i, hamza and tatweel dropped: how text is matched."""
-    text = unicodedata.normalize("NFC", text.lower())
-    return text.replace("ё", "е").replace("ı", "i").replace(HAMZA, "").replace("\u0640", "")
+    text = unicodedata.normalize("NFC", text.lower()).translate(_FOLD)
+    return text.replace(HAMZA, "").replace("\u0640", "")
 
 
 def _front(word: str) -> bool:
@@ -170,8 +172,17 @@ class KazakhForms:
 
     @staticmethod
     def transliterate(word: str, table: dict[str, str]) -> str:
-        """Letter-by-letter transliteration; characters outside the table are kept."""
-        return "".join(table.get(ch, ch) for ch in word)
+        """Transliteration, two-letter keys (ия) first; characters outside the table kept."""
+        out, i = [], 0
+        while i < len(word):
+            pair = word[i : i + 2]
+            if len(pair) == 2 and pair in table:
+                out.append(table[pair])
+                i += 2
+            else:
+                out.append(table.get(word[i], word[i]))
+                i += 1
+        return "".join(out)
 
 
 @lru_cache(maxsize=2)
@@ -186,8 +197,8 @@ def load_kazakh(path: Path = TABLES) -> KazakhForms:
     scripts = []
     for name in SCRIPTS:
         table = raw.get(name, {})
-        if not all(isinstance(v, str) and len(k) == 1 for k, v in table.items()):
-            raise RulesError(f"{path.name}: [{name}] must map single letters to strings")
+        if not all(isinstance(v, str) and 1 <= len(k) <= 2 for k, v in table.items()):
+            raise RulesError(f"{path.name}: [{name}] must map one or two letters to strings")
         scripts.append(table)
     return KazakhForms(
         verb_endings=tuple(raw["verb"]["endings"]),

@@ -23,6 +23,9 @@ from .validate import RulesError, check_keys, compile_regex, read_toml
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 LANG_KEYS = ("ru", "kk", "en", "other", "any")
 TOKEN_RE = re.compile(r"\w+(?:['’ʻ`]\w+)*")
+_FOLD_ALIGNED = str.maketrans(
+    {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0640": " "}
+)
 _CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str}
 
 
@@ -84,7 +87,7 @@ def _fold_aligned(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower()[0] for c in text)
-    return low.replace("ё", "е").replace("ı", "i").replace("\u0674", " ").replace("\u0640", " ")
+    return low.translate(_FOLD_ALIGNED)
 
 
 @lru_cache(maxsize=1)

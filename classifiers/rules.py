@@ -34,7 +34,9 @@ _FILE_OPTIONAL = {
     "examples": dict,
 }
 _RULE_KEYS = {"id": str, "lang": list, "weight": float}
-_RULE_OPTIONAL = {"all": list, "any": list, "none": list, "scope": str, "note": str}
+_RULE_OPTIONAL = {
+    "all": list, "any": list, "none": list, "scope": str, "reach": int, "note": str
+}
 _NEGATIVE_KEYS = {"id": str, "lang": list}
 _NEGATIVE_OPTIONAL = {"all": list, "any": list, "window": int, "note": str}
 
@@ -51,6 +53,7 @@ class Rule:
     scope: str = "sentence"
     weight: float = 0.5
     window: int = 0  # negatives only: sentences either side that they cancel
+    reach: int = 1  # scope "window": sentences either side that count
 
     def applies_to(self, lang: str) -> bool:
         """Is the rule for texts in ``lang``? (``other`` = any language but ru, kk, en.)"""
@@ -110,8 +113,9 @@ def _compile_rule(entry: dict[str, Any], where: str, known: frozenset[str], neg:
     scope = entry.get("scope", "sentence")
     if scope not in SCOPES:
         raise RulesError(f"{where}: scope must be one of {', '.join(SCOPES)}")
-    if not 0 <= entry.get("window", 0) <= 5:
-        raise RulesError(f"{where}: window must be 0..5 sentences")
+    for key in ("window", "reach"):
+        if not 0 <= entry.get(key, 1) <= 5:
+            raise RulesError(f"{where}: {key} must be 0..5 sentences")
     return Rule(
         id=entry["id"],
         langs=tuple(entry["lang"]),
@@ -121,6 +125,7 @@ def _compile_rule(entry: dict[str, Any], where: str, known: frozenset[str], neg:
         scope=scope,
         weight=weight,
         window=entry.get("window", 0),
+        reach=entry.get("reach", 1),
     )
 
 

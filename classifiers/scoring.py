@@ -103,14 +103,14 @@ def _blocked(topic: TopicRules, doc: Located, lang: str) -> set[int]:
 def _candidates(rule: Rule, doc: Located, reach: int) -> list[int]:
     """Sentences that can anchor ``rule``: they hold one of its concepts (±reach)."""
     names = rule.all[:1] if rule.all and not reach else rule.all + rule.any
-    out = {j for name in names for i in doc.where.get(name, ()) for j in (i - reach, i, i + reach)}
+    out = {j for n in names for i in doc.where.get(n, ()) for j in range(i - reach, i + reach + 1)}
     return sorted(i for i in out if 0 <= i < len(doc.sentences))
 
 
 def _fire(rule: Rule, doc: Located, blocked: set[int]) -> list[Hit]:
     """Every sentence where ``rule`` fires."""
     hits = []
-    reach = 1 if rule.scope == "window" else 0
+    reach = rule.reach if rule.scope == "window" else 0
     for i in _candidates(rule, doc, reach):
         if i in blocked:
             continue
@@ -119,12 +119,15 @@ def _fire(rule: Rule, doc: Located, blocked: set[int]) -> list[Hit]:
         if anchor is None:
             continue
         if reach:
-            near = range(max(0, i - 1), min(len(doc.concepts), i + 2))
-            present: set[str] | dict[str, Span] = {
-                c for j in near if j not in blocked for c in doc.concepts[j]
-            }
+            near = range(max(0, i - reach), min(len(doc.concepts), i + reach + 1))
+            used = [doc.concepts[j] for j in near if j not in blocked]
+            present: set[str] = {c for concepts in used for c in concepts}
+            wanted = set(rule.all + rule.any)  # "none" is looked for where the evidence is
+            if any(c in concepts for concepts in used if wanted & concepts.keys() for c in rule.none):
+                continue
+            present.difference_update(rule.none)
         else:
-            present = own
+            present = set(own)
         if _holds(rule, present):
             hits.append(Hit(rule.id, anchor[0], anchor[1], i, rule.weight))
     return hits
