@@ -36,6 +36,7 @@ class Spec:
     forms: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     paradigms: tuple[tuple[str, frozenset[str]], ...] = ()
+    gap: bool = False  # "...": up to GAP tokens of anything
 
     def accepts(self, token: str) -> bool:
         """Is ``token`` (folded) one of the forms this spec stands for?"""
@@ -45,6 +46,24 @@ class Spec:
 
 
 Found = tuple[str, int, int]
+Token = tuple[str, int, int]
+GAP = 3
+
+
+def _match_rest(rest: tuple[Spec, ...], tokens: list[Token], k: int) -> int | None:
+    """Index of the last token when ``rest`` matches from token ``k`` on, else None."""
+    if not rest:
+        return k - 1
+    spec, tail = rest[0], rest[1:]
+    if spec.gap:
+        for skip in range(GAP + 1):
+            end = _match_rest(tail, tokens, k + skip)
+            if end is not None:
+                return end
+        return None
+    if k < len(tokens) and spec.accepts(tokens[k][0]):
+        return _match_rest(tail, tokens, k + 1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -76,10 +95,9 @@ class Matcher:
             for concept in self._concepts(token):
                 yield concept, start, end
             for rest, concept in self.phrases.get(token, ()):
-                if i + len(rest) < len(tokens) and all(
-                    spec.accepts(tokens[i + 1 + j][0]) for j, spec in enumerate(rest)
-                ):
-                    yield concept, start, tokens[i + len(rest)][2]
+                last = _match_rest(rest, tokens, i + 1)
+                if last is not None:
+                    yield concept, start, tokens[last][2]
 
 
 def _fold_aligned(text: str) -> str:
@@ -114,6 +132,8 @@ def russian_forms(entry: str) -> set[str]:
 
 def _token_spec(word: str, lang: str) -> Spec:
     """Forms one word of an entry stands for, by the conventions of its language."""
+    if word == "...":
+        return Spec(gap=True)
     if word.endswith("*"):
         return Spec(prefixes=(fold(word[:-1]),))
     if word.startswith("="):
@@ -156,7 +176,9 @@ def _build_matcher(entries: list[tuple[str, str, str, str]]) -> Matcher:
         specs = [_token_spec(w, lang) for w in entry.split()]
         first, rest = specs[0], tuple(specs[1:])
         if rest:
-            if first.prefixes or first.paradigms:
+            if rest[-1].gap:
+                raise RulesError(f"{where}: {entry!r}: a phrase cannot end with '...'")
+            if first.prefixes or first.paradigms or first.gap:
                 raise RulesError(f"{where}: {entry!r}: a phrase must start with a plain word")
             for form in first.forms:
                 phrases.setdefault(form, []).append((rest, concept))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 HEADLINE_MAX = 120  # a line this short without final punctuation may be a headline
+HEADLINE_MIN_WORDS = 4  # ... if it has this many words (dates, bylines, labels are shorter)
 HEADLINE_RUN = 3  # this many such lines in a row make a block of headlines
 LONG_SENTENCE = 400  # longer "sentences" (no punctuation) are cut at spaces into pieces
 
@@ -46,7 +47,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
 def _is_headline(text: str, span: tuple[int, int]) -> bool:
     """Short, several words, no sentence punctuation at the end."""
     line = text[span[0] : span[1]]
-    return len(line) <= HEADLINE_MAX and line[-1] not in _END_PUNCT and " " in line
+    words = len(line.split())
+    return len(line) <= HEADLINE_MAX and line[-1] not in _END_PUNCT and words >= HEADLINE_MIN_WORDS
 
 
 def kept_lines(text: str, keep_first: int = 0) -> list[tuple[int, int]]:
