@@ -25,7 +25,7 @@ VOICELESS = set("кқпстфхцчшщбвгд")  # б в г д are devoiced at
 VOICING = {"к": "г", "қ": "ғ", "п": "б"}
 HAMZA = "\u0674"
 # letters written for the same sound by different sites: ё/е, dotless ı/i, ǧ/ğ, ŋ/ñ
-_FOLD = str.maketrans({"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ"})
+_FOLD = str.maketrans({"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", **{c: "'" for c in "’‘ʻʼ`"}})
 SCRIPTS = ("latin2018", "latin2021", "tote")
 
 

@@ -22,9 +22,10 @@ from .validate import RulesError, check_keys, compile_regex, read_toml
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 LANG_KEYS = ("ru", "kk", "en", "other", "any")
-TOKEN_RE = re.compile(r"\w+(?:['’ʻ`]\w+)*")
+TOKEN_RE = re.compile(r"\w+(?:['’‘ʻʼ`]\w+)*")
+_APOSTROPHES = {c: "'" for c in "’‘ʻʼ`"}
 _FOLD_ALIGNED = str.maketrans(
-    {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0640": " "}
+    {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0640": " ", **_APOSTROPHES}
 )
 _CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str}
 
