@@ -102,7 +102,7 @@ def _blocked(topic: TopicRules, doc: Located, lang: str) -> set[int]:
 
 def _candidates(rule: Rule, doc: Located, reach: int) -> list[int]:
     """Sentences that can anchor ``rule``: they hold one of its concepts (±reach)."""
-    names = rule.all[:1] if rule.all and not reach else rule.all + rule.any
+    names = rule.all[:1] if rule.all else rule.any
     out = {j for n in names for i in doc.where.get(n, ()) for j in range(i - reach, i + reach + 1)}
     return sorted(i for i in out if 0 <= i < len(doc.sentences))
 
@@ -118,14 +118,15 @@ def _fire(rule: Rule, doc: Located, blocked: set[int]) -> list[Hit]:
         anchor = next((own[c] for c in rule.all + rule.any if c in own), None)
         if anchor is None:
             continue
-        if reach:
+        if not all(c in own for c in rule.all) or any(c in own for c in rule.none):
+            continue  # who did what: the "all" concepts meet in the anchor sentence
+        if reach:  # the "any" context may stand in a neighbouring sentence
             near = range(max(0, i - reach), min(len(doc.concepts), i + reach + 1))
             used = [doc.concepts[j] for j in near if j not in blocked]
-            present: set[str] = {c for concepts in used for c in concepts}
-            wanted = set(rule.all + rule.any)  # "none" is looked for where the evidence is
-            if any(c in concepts for concepts in used if wanted & concepts.keys() for c in rule.none):
-                continue
-            present.difference_update(rule.none)
+            context = [c for c in used if not rule.any or not set(rule.any).isdisjoint(c)]
+            if any(n in c for c in context for n in rule.none):
+                continue  # "none" is looked for where the evidence is
+            present: set[str] = set(own) | {k for c in context for k in c}
         else:
             present = set(own)
         if _holds(rule, present):
