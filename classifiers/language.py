@@ -27,7 +27,6 @@ langdetect.DetectorFactory.seed = 0
 PREFIX_CHARS = 1000  # plenty for the decision, and it bounds the cost
 UNDETERMINED = "und"
 MIN_SHARE = 0.15  # the winner's score must reach this share of the words
-OWN_CODES = {"kk", "ky", "tt", "ba", "uz", "be", "az", "tk", "mn"}  # langdetect lacks them
 EVIDENCE_FILE = Path(__file__).with_name("data") / "languages.toml"
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’‘ʻ][^\W\d_]+)*")
@@ -125,7 +124,7 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     if scores[best] >= need and scores[best] > rivals and scores[best] > scores[base]:
         if best == "kk" and not _kazakh_positive(words, script):
             return None
-        return best if best in OWN_CODES or best == "kk" else _langdetect(" ".join(words))
+        return best
     if scores[base] >= need and scores[base] >= scores[best]:
         return base
     return None

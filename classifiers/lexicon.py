@@ -75,14 +75,14 @@ class Matcher:
     prefixes: dict[str, tuple[str, ...]]
     stems: dict[str, tuple[tuple[frozenset[str], str], ...]]
     phrases: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]
-    lengths: tuple[int, ...]  # lengths of the word starts in prefixes and stems
+    lengths: dict[str, tuple[int, ...]]  # first two letters -> lengths of word starts
 
     def _concepts(self, token: str) -> list[str]:
         """Concepts a single token stands for."""
         out = list(self.single.get(token, ()))
-        for n in self.lengths:
+        for n in self.lengths.get(token[:2], ()) + self.lengths.get(token[:1], ()):
             if n > len(token):
-                break
+                continue
             start = token[:n]
             out.extend(self.prefixes.get(start, ()))
             out.extend(c for ends, c in self.stems.get(start, ()) if token[n:] in ends)
@@ -197,8 +197,16 @@ def _build_matcher(entries: list[tuple[str, str, str, str]]) -> Matcher:
         prefixes={k: tuple(v) for k, v in prefixes.items()},
         stems={k: tuple(v) for k, v in stems.items()},
         phrases={k: tuple(v) for k, v in phrases.items()},
-        lengths=tuple(sorted({len(p) for p in prefixes} | {len(s) for s in stems})),
+        lengths=_lengths_by_head([*prefixes, *stems]),
     )
+
+
+def _lengths_by_head(starts: list[str]) -> dict[str, tuple[int, ...]]:
+    """For each first two letters (one for one-letter starts), the lengths of word starts."""
+    out: dict[str, set[int]] = {}
+    for start in starts:
+        out.setdefault(start[:2], set()).add(len(start))
+    return {head: tuple(sorted(lengths)) for head, lengths in out.items()}
 
 
 def _read_concepts(directory: Path) -> dict[str, dict]:
