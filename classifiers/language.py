@@ -130,19 +130,25 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     return None
 
 
+# Letters that, once the neighbours are outscored, mark Kazakh: each is shared with one
+# neighbour at most (never with Russian, Turkish or Azerbaijani).
+_KK_MARKED = {"cyrillic": frozenset("әғқұі"), "latin": frozenset("ǵūńúýáóñ")}
+SHORT = 12  # a text this short needs one mark of Kazakh, a longer one two
+
+
 def _kazakh_positive(words: list[str], script: str) -> bool:
-    """Kazakh needs its own function words or letters no neighbour has, not only shared ones."""
+    """Kazakh needs its own words or letters, not only letters shared with many neighbours."""
     kk = load_evidence()[script]["kk"]
     own = sum(_norm(w) in kk.words for w in words)
-    strong = sum(not kk.strong.isdisjoint(w) for w in words)
-    return own + strong >= 2
+    marked = sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
+    return own + marked >= (1 if len(words) < SHORT else 2)
 
 
 def _arabic_script(sample: str) -> str:
     """Tell tote Kazakh from Uyghur, Arabic and Persian."""
     tote = sum(ch in _TOTE_LETTERS for ch in sample)
     uyghur = sum(ch in _UYGHUR_LETTERS for ch in sample)
-    if tote >= 5 and tote > 3 * uyghur:
+    if tote >= max(3, 0.02 * len(sample)) and tote > 3 * uyghur:
         return "kk"
     if uyghur >= 5:
         return "ug"

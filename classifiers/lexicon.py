@@ -22,6 +22,8 @@ from .validate import RulesError, check_keys, compile_regex, read_toml
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 LANG_KEYS = ("ru", "kk", "en", "other", "any")
+# Languages a short Kazakh text is most often taken for: Kazakh forms are looked for there too.
+KAZAKH_NEIGHBOURS = frozenset({"ky", "tt", "ba", "uz", "tr", "az", "tk"})
 TOKEN_RE = re.compile(r"\w+(?:['’‘ʻʼ`]\w+)*")
 _APOSTROPHES = {c: "'" for c in "’‘ʻʼ`"}
 _FOLD_ALIGNED = str.maketrans(
@@ -157,7 +159,9 @@ class Lexicon:
     regexes: dict[str, re.Pattern[str]]
 
     def matcher(self, lang: str) -> Matcher:
-        """The matcher for a text in ``lang`` (ru, kk, en, else the ``other`` group)."""
+        """The matcher for a text in ``lang`` (ru, kk, en, Kazakh's neighbours, other)."""
+        if lang in KAZAKH_NEIGHBOURS:
+            return self.matchers["turkic"]
         return self.matchers.get(lang, self.matchers["other"])
 
 
@@ -243,6 +247,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                     groups[group].append((name, lang, entry, table["_where"]))
         if table.get("regex"):
             regexes[name] = compile_regex("|".join(table["regex"]), f"{table['_where']} regex")
+    groups["turkic"] = groups["kk"] + [e for e in groups["other"] if e[1] != "any"]
     return Lexicon(
         names=frozenset(concepts),
         matchers={g: _build_matcher(e) for g, e in groups.items()},

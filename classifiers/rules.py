@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .entities import Gazetteer, load_gazetteer
-from .lexicon import LEXICON_DIR, Lexicon, load_lexicon
+from .lexicon import KAZAKH_NEIGHBOURS, LEXICON_DIR, Lexicon, load_lexicon
 from .scan import Scanner
 from .validate import RulesError, Tables, check_keys, read_toml
 
@@ -59,6 +59,8 @@ class Rule:
         """Is the rule for texts in ``lang``? (``other`` = any language but ru, kk, en.)"""
         if "*" in self.langs or lang in self.langs:
             return True
+        if "kk" in self.langs and lang in KAZAKH_NEIGHBOURS:
+            return True  # short Kazakh is often taken for a neighbour: its forms decide
         return "other" in self.langs and lang not in ("ru", "kk", "en")
 
 
