@@ -108,40 +108,63 @@ def detect_language(text: str) -> str:
     return code
 
 
-def _scores(words: list[str], script: str) -> dict[str, float]:
-    """Score of every candidate language of the script."""
-    normed = [_norm(w) for w in words]
-    return {lang: ev.score(words, normed) for lang, ev in load_evidence()[script].items()}
-
-
 def _by_evidence(words: list[str], script: str) -> str | None:
-    """The language the letter and word evidence points to, or None to ask langdetect."""
-    scores = _scores(words, script)
-    need = MIN_SHARE * len(words)
+    """The language the letter and word evidence points to, or None to ask langdetect.
+
+    A candidate wins when its score reaches MIN_SHARE of the words, beats Russian (or
+    English) and beats every other candidate head to head, counting only the letters the
+    other one lacks (Kazakh against Uzbek: ә ұ і ң ө ү һ against ў ҳ), plus function words.
+    """
+    table = load_evidence()[script]
+    normed = [_norm(w) for w in words]
+    scores = {lang: ev.score(words, normed) for lang, ev in table.items()}
     base = "ru" if script == "cyrillic" else "en"
-    best = max((lang for lang in scores if lang != base), key=scores.__getitem__)
-    rivals = max(v for lang, v in scores.items() if lang not in (best, base))
-    if scores[best] >= need and scores[best] > rivals and scores[best] > scores[base]:
-        if best == "kk" and not _kazakh_positive(words, script):
-            return None
-        return best
-    if scores[base] >= need and scores[base] >= scores[best]:
+    need = MIN_SHARE * len(words)
+    ranked = sorted((lang for lang in scores if lang != base), key=scores.__getitem__)[::-1]
+    for lang in ranked[:3]:
+        if scores[lang] < need or scores[lang] <= scores[base]:
+            break
+        rivals = [r for r in scores if r not in (lang, base) and scores[r] > 0]
+        ev = table[lang]
+        if all(_head_to_head(ev, table[r], words, normed) for r in rivals):
+            if lang != "kk" or _kazakh_positive(words, script):
+                return lang
+    if scores[base] >= need and scores[base] >= scores[ranked[0]]:
         return base
+    if script == "cyrillic" and scores["ky"] > 0 and not _kazakh_marks(words, script):
+        return "ky"  # ң ө ү without any Kazakh mark
     return None
+
+
+def _head_to_head(one: Evidence, other: Evidence, words: list[str], normed: list[str]) -> bool:
+    """Does ``one`` beat ``other`` on the letters the other lacks and on function words?"""
+    own, theirs = one.letters - other.letters, other.letters - one.letters
+
+    def points(letters: frozenset[str], vocabulary: frozenset[str]) -> int:
+        return sum(
+            2 if n in vocabulary else (not letters.isdisjoint(w))
+            for w, n in zip(words, normed, strict=True)
+        )
+
+    return points(own, one.words) > points(theirs, other.words)
 
 
 # Letters that, once the neighbours are outscored, mark Kazakh: each is shared with one
 # neighbour at most (never with Russian, Turkish or Azerbaijani).
-_KK_MARKED = {"cyrillic": frozenset("әғқұі"), "latin": frozenset("ǵūńúýáóñ")}
+_KK_MARKED = {"cyrillic": frozenset("әғқұі"), "latin": frozenset("ǵūńúýáóñq")}
 SHORT = 12  # a text this short needs one mark of Kazakh, a longer one two
+
+
+def _kazakh_marks(words: list[str], script: str) -> int:
+    """Kazakh function words plus words with a letter that marks Kazakh."""
+    kk = load_evidence()[script]["kk"]
+    own = sum(_norm(w) in kk.words for w in words)
+    return own + sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
 
 
 def _kazakh_positive(words: list[str], script: str) -> bool:
     """Kazakh needs its own words or letters, not only letters shared with many neighbours."""
-    kk = load_evidence()[script]["kk"]
-    own = sum(_norm(w) in kk.words for w in words)
-    marked = sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
-    return own + marked >= (1 if len(words) < SHORT else 2)
+    return _kazakh_marks(words, script) >= (1 if len(words) < SHORT else 2)
 
 
 def _arabic_script(sample: str) -> str:
