@@ -235,7 +235,9 @@ def _read_concepts(directory: Path) -> dict[str, dict]:
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     """Read every concept file and generate the forms of every entry."""
     concepts = _read_concepts(directory)
-    groups: dict[str, list[tuple[str, str, str, str]]] = {g: [] for g in ("ru", "kk", "en", "other")}
+    groups: dict[str, list[tuple[str, str, str, str]]] = {
+        g: [] for g in ("ru", "kk", "en", "other")
+    }
     regexes: dict[str, re.Pattern[str]] = {}
     for name, table in concepts.items():
         for lang in LANG_KEYS:

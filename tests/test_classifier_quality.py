@@ -4,8 +4,8 @@ Like trafilatura's ``tests/eval_baseline.json``: the labelled sets are read from
 ``../shared/data/`` next to the checkout (never copied into the project), P/R per topic
 and language-ID accuracy are computed on each set, and any figure more than 0.02 below
 ``tests/quality/classifier_baseline.json`` fails. Regenerate the file with
-``python bench/classifier_quality.py --pages none --write-baseline tests/quality/classifier_baseline.json``
-only when a change is meant to move the figures.
+``python bench/classifier_quality.py --pages none --write-baseline
+tests/quality/classifier_baseline.json`` only when a change is meant to move the figures.
 """
 
 from __future__ import annotations

@@ -24,14 +24,14 @@ KAZAKH = [
 ]
 NEIGHBOURS = [
     ("Татарстан башкаласында узган җыелышта депутатлар яңа закон турында сөйләштеләр.", "tt"),
-    ("Башҡортостан башҡалаһында үткән ултырышта депутаттар яңы закон тураһында һөйләштеләр.", "ba"),
+    ("Башҡортостанда үткән ултырышта депутаттар яңы закон тураһында һөйләштеләр.", "ba"),
     ("Бишкекте жүздөгөн адамдар чогулуп, өкмөткө каршы нааразылык акциясын өткөрүштү.", "ky"),
-    ("Тошкентда ўтган йиғилишда депутатлар янги қонун ҳақида гаплашдилар ва қарор қабул қилдилар.", "uz"),
-    ("Toshkentda o‘tgan yig‘ilishda deputatlar yangi qonun haqida gaplashdilar va qaror qildilar.", "uz"),
+    ("Тошкентда ўтган йиғилишда депутатлар янги қонун ҳақида гаплашдилар ва қарор қилдилар.", "uz"),
+    ("Toshkentda o‘tgan yig‘ilishda deputatlar yangi qonun haqida gaplashdilar va qaror.", "uz"),
     ("İstanbul'da düzenlenen toplantıda milletvekilleri yeni yasa hakkında konuştu.", "tr"),
-    ("Bakıda keçirilən toplantıda deputatlar yeni qanun haqqında danışdılar və qərar qəbul etdilər.", "az"),
-    ("W Warszawie posłowie rozmawiali o nowej ustawie i podjęli ważne decyzje dla mieszkańców.", "pl"),
-    ("Die Abgeordneten haben gestern gesprochen, aber es gab keine Einigung und kein Ergebnis.", "de"),
+    ("Bakıda keçirilən toplantıda deputatlar yeni qanun haqqında danışdılar və qərar.", "az"),
+    ("W Warszawie posłowie rozmawiali o nowej ustawie i podjęli ważne decyzje dla ludzi.", "pl"),
+    ("Die Abgeordneten haben gesprochen, aber es gab keine Einigung und kein Ergebnis.", "de"),
     ("En Madrid los diputados hablaron sobre la nueva ley y tomaron decisiones para el año.", "es"),
     ("У Києві депутати обговорили новий закон і ухвалили рішення щодо його підтримки.", "uk"),
 ]

@@ -49,7 +49,7 @@ RULE = '[[rule]]\nid = "x.one"\nlang = ["ru"]\nall = ["detain_act"]\nweight = 0.
     ("body", "message"),
     [
         (HEAD + RULE.replace("weight = 0.9", "weight = 0.9\ncolour = 1"), "colour"),
-        (HEAD + RULE.replace("detain_act", "detain_actt"), "unknown concept(s) in 'all': detain_actt"),
+        (HEAD + RULE.replace("detain_act", "xx_act"), "unknown concept(s) in 'all': xx_act"),
         (HEAD + RULE.replace("weight = 0.9\n", ""), "missing required key 'weight'"),
         (HEAD + RULE.replace('["ru"]', '["xx"]'), "lang"),
         (HEAD + RULE.replace("weight = 0.9", "weight = 0.9\nscope = \"page\""), "scope"),
