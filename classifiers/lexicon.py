@@ -179,6 +179,8 @@ def _build_matcher(entries: list[tuple[str, str, str, str]]) -> Matcher:
     phrases: dict[str, list[tuple[tuple[Spec, ...], str]]] = {}
     for concept, lang, entry, where in entries:
         specs = [_token_spec(w, lang) for w in entry.split()]
+        if any(not (s.forms or s.prefixes or s.paradigms or s.gap) for s in specs):
+            raise RulesError(f"{where}: {entry!r}: no word forms (check the lemma and tags)")
         first, rest = specs[0], tuple(specs[1:])
         if rest:
             if rest[-1].gap:

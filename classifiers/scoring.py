@@ -71,7 +71,8 @@ def locate(body: str, title_len: int, lang: str, rules: Rules, found: Found) -> 
     for name, pattern in rules.lexicon.regexes.items():
         put(name, found.spans(pattern))
     for person in rules.gazetteer.persons:
-        put(PERSON, found.starts(person.pattern))
+        if person.kind == "person":  # people held or once held: political prisoners
+            put(PERSON, found.starts(person.pattern))
     where: dict[str, list[int]] = {}
     for i, concepts in enumerate(per):
         for concept in concepts:
