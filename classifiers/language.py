@@ -13,6 +13,7 @@ Persian by its letters. Everything else goes to langdetect, seeded for determini
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,10 @@ _TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
 _UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
 
 
+Words = list[tuple[frozenset[str], str, int]]  # (letters beyond a-z/а-я, normed word, count)
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Letters and function words that point to one language."""
@@ -46,16 +51,17 @@ class Evidence:
     strong: frozenset[str]
     words: frozenset[str]
 
-    def score(self, words: list[str], normed: list[str]) -> float:
+    def score(self, words: Words) -> float:
         """Letter evidence (1 a word, 2 for a strong letter) plus 2 per function word."""
         total = 0.0
-        for word, norm in zip(words, normed, strict=True):
+        for special, norm, n in words:
             if norm in self.words:
-                total += 2
-            elif self.strong and not self.strong.isdisjoint(word):
-                total += 2
-            elif self.letters and not self.letters.isdisjoint(word):
-                total += 1
+                total += 2 * n
+            elif special:
+                if not self.strong.isdisjoint(special):
+                    total += 2 * n
+                elif not self.letters.isdisjoint(special):
+                    total += n
         return total
 
 
@@ -116,8 +122,9 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     other one lacks (Kazakh against Uzbek: ә ұ і ң ө ү һ against ў ҳ), plus function words.
     """
     table = load_evidence()[script]
-    normed = [_norm(w) for w in words]
-    scores = {lang: ev.score(words, normed) for lang, ev in table.items()}
+    counts = Counter(words)  # each distinct word is looked at once
+    distinct: Words = [(frozenset(w) - _PLAIN, _norm(w), n) for w, n in counts.items()]
+    scores = {lang: ev.score(distinct) for lang, ev in table.items()}
     base = "ru" if script == "cyrillic" else "en"
     need = MIN_SHARE * len(words)
     ranked = sorted((lang for lang in scores if lang != base), key=scores.__getitem__)[::-1]
@@ -126,7 +133,7 @@ def _by_evidence(words: list[str], script: str) -> str | None:
             break
         rivals = [r for r in scores if r not in (lang, base) and scores[r] > 0]
         ev = table[lang]
-        if all(_head_to_head(ev, table[r], words, normed) for r in rivals):
+        if all(_head_to_head(ev, table[r], distinct) for r in rivals):
             if lang != "kk" or _kazakh_positive(words, script):
                 return lang
     if scores[base] >= need and scores[base] >= scores[ranked[0]]:
@@ -136,14 +143,14 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     return None
 
 
-def _head_to_head(one: Evidence, other: Evidence, words: list[str], normed: list[str]) -> bool:
+def _head_to_head(one: Evidence, other: Evidence, words: Words) -> bool:
     """Does ``one`` beat ``other`` on the letters the other lacks and on function words?"""
     own, theirs = one.letters - other.letters, other.letters - one.letters
 
     def points(letters: frozenset[str], vocabulary: frozenset[str]) -> int:
         return sum(
-            2 if n in vocabulary else (not letters.isdisjoint(w))
-            for w, n in zip(words, normed, strict=True)
+            k * (2 if norm in vocabulary else (not letters.isdisjoint(special)))
+            for special, norm, k in words
         )
 
     return points(own, one.words) > points(theirs, other.words)

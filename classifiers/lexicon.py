@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +51,7 @@ class Spec:
 Found = tuple[str, int, int]
 Token = tuple[str, int, int]
 GAP = 3
+MEMO_SIZE = 200_000  # distinct tokens remembered per matcher (a few tens of MB at most)
 
 
 def _match_rest(rest: tuple[Spec, ...], tokens: list[Token], k: int) -> int | None:
@@ -78,6 +79,16 @@ class Matcher:
     stems: dict[str, tuple[tuple[frozenset[str], str], ...]]
     phrases: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]
     lengths: dict[str, tuple[int, ...]]  # first two letters -> lengths of word starts
+    memo: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def concepts(self, token: str) -> list[str]:
+        """Concepts a single (folded) token stands for, remembered: words repeat a lot."""
+        found = self.memo.get(token)
+        if found is None:
+            if len(self.memo) > MEMO_SIZE:
+                self.memo.clear()
+            found = self.memo[token] = self._concepts(token)
+        return found
 
     def _concepts(self, token: str) -> list[str]:
         """Concepts a single token stands for."""
@@ -95,7 +106,7 @@ class Matcher:
         folded = _fold_aligned(text)
         tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
         for i, (token, start, end) in enumerate(tokens):
-            for concept in self._concepts(token):
+            for concept in self.concepts(token):
                 yield concept, start, end
             for rest, concept in self.phrases.get(token, ()):
                 last = _match_rest(rest, tokens, i + 1)
