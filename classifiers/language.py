@@ -39,8 +39,7 @@ _TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
 _UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
 
 
-Words = list[tuple[frozenset[str], str, int]]  # (letters beyond a-z/а-я, normed word, count)
-_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщъыьэюя")
+Words = list[tuple[frozenset[str], str, int]]  # (evidence letters in it, normed word, count)
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,8 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     """
     table = load_evidence()[script]
     counts = Counter(words)  # each distinct word is looked at once
-    distinct: Words = [(frozenset(w) - _PLAIN, _norm(w), n) for w, n in counts.items()]
+    letters = _evidence_letters(script)
+    distinct: Words = [(letters.intersection(w), _norm(w), n) for w, n in counts.items()]
     scores = {lang: ev.score(distinct) for lang, ev in table.items()}
     base = "ru" if script == "cyrillic" else "en"
     need = MIN_SHARE * len(words)
@@ -141,6 +141,12 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     if script == "cyrillic" and scores["ky"] > 0 and not _kazakh_marks(words, script):
         return "ky"  # ң ө ү without any Kazakh mark
     return None
+
+
+@lru_cache(maxsize=2)
+def _evidence_letters(script: str) -> frozenset[str]:
+    """Every letter any language of the script counts as evidence."""
+    return frozenset().union(*(ev.letters | ev.strong for ev in load_evidence()[script].values()))
 
 
 def _head_to_head(one: Evidence, other: Evidence, words: Words) -> bool:
