@@ -38,7 +38,7 @@ _RULE_OPTIONAL = {
     "all": list, "any": list, "none": list, "scope": str, "reach": int, "note": str
 }
 _NEGATIVE_KEYS = {"id": str, "lang": list}
-_NEGATIVE_OPTIONAL = {"all": list, "any": list, "window": int, "note": str}
+_NEGATIVE_OPTIONAL = {"all": list, "any": list, "none": list, "window": int, "note": str}
 
 
 @dataclass(frozen=True)
