@@ -150,6 +150,8 @@ def _token_spec(word: str, lang: str) -> Spec:
         return Spec(gap=True)
     if word.endswith("*"):
         return Spec(prefixes=(fold(word[:-1]),))
+    if word.startswith("=") and lang == "kk":  # one form, but in every script
+        return Spec(frozenset(load_kazakh().spellings(fold(word[1:]))))
     if word.startswith("="):
         return Spec(frozenset({fold(word[1:])}))
     if lang == "ru" and re.search(r"[а-яё]", word.lower()):
