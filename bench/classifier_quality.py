@@ -104,7 +104,8 @@ def print_languages(runs: dict[str, dict]) -> None:
     print("|---|---|---|---|---|")
     for name, run in runs.items():
         for lang in ("ru", "kk", "en", "all"):
-            idx = [i for i, it in enumerate(run["items"]) if lang == "all" or it["lang"] == lang]
+            idx = [i for i, it in enumerate(run["items"])
+                   if it["lang"] == lang or (lang == "all" and it["lang"] in ("ru", "kk", "en"))]
             items = [run["items"][i] for i in idx]
             ours = language_accuracy(items, [run["ours_lang"][i] for i in idx])
             base = language_accuracy(items, [run["base_lang"][i] for i in idx])
