@@ -133,6 +133,7 @@ class KazakhForms:
                     out |= self.noun_forms(noun)
         return out
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one instance per process, loaded once
     def paradigms(self, entry: str) -> list[tuple[str, frozenset[str]]]:
         """(word start, endings) pairs in every script for ``stem:v`` / ``stem:n`` / ``word``.
 
@@ -173,16 +174,17 @@ class KazakhForms:
     @staticmethod
     def transliterate(word: str, table: dict[str, str]) -> str:
         """Transliteration, two-letter keys (ия) first; characters outside the table kept."""
-        out, i = [], 0
-        while i < len(word):
-            pair = word[i : i + 2]
-            if len(pair) == 2 and pair in table:
-                out.append(table[pair])
-                i += 2
-            else:
-                out.append(table.get(word[i], word[i]))
-                i += 1
-        return "".join(out)
+        pairs, single = _compiled(tuple(table.items()))
+        for key, value in pairs:
+            word = word.replace(key, value)
+        return word.translate(single)
+
+
+@lru_cache(maxsize=8)
+def _compiled(items: tuple[tuple[str, str], ...]) -> tuple[tuple[tuple[str, str], ...], dict]:
+    """A table as (two-letter replacements, str.translate map)."""
+    pairs = tuple((k, v) for k, v in items if len(k) == 2)
+    return pairs, str.maketrans({k: v for k, v in items if len(k) == 1})
 
 
 @lru_cache(maxsize=2)

@@ -130,7 +130,8 @@ def _morph():  # noqa: ANN202 - pymorphy3 has no type hints
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
-def russian_forms(entry: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def russian_forms(entry: str) -> frozenset[str]:
     """All forms of a Russian lemma; ``лемма:nomn,ablt`` keeps the forms of those cases."""
     word, _, tags = entry.partition(":")
     wanted = {t.strip() for t in tags.split(",") if t.strip()}
@@ -141,7 +142,7 @@ def russian_forms(entry: str) -> set[str]:
         forms.update(
             f.word for f in parse.lexeme if not wanted or wanted & set(f.tag.grammemes)
         )
-    return {fold(f) for f in forms}
+    return frozenset(fold(f) for f in forms)
 
 
 def _token_spec(word: str, lang: str) -> Spec:
