@@ -32,7 +32,7 @@ SCRIPTS = ("latin2018", "latin2021", "tote")
 def fold(text: str) -> str:
     """Lower-case, NFC, ё→е, dotless ı→i, hamza and tatweel dropped: how text is matched."""
     text = unicodedata.normalize("NFC", text.lower()).translate(_FOLD)
-    return text.replace(HAMZA, "").replace("\u0640", "")
+    return text.replace(HAMZA, "").replace("\u0621", "").replace("\u0640", "")
 
 
 def _front(word: str) -> bool:

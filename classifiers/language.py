@@ -34,8 +34,10 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’‘ʻ][^\W\d_]+)*")
 _CYR_RE = re.compile(r"[\u0400-\u04ff]")
 _LAT_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _ARAB_RE = re.compile(r"[\u0600-\u06ff]")
-# Arabic-script Kazakh (tote): ە ۇ ۋ ڭ ٴ are frequent; Uyghur adds ې ۆ ۈ ئ.
+# Arabic-script Kazakh (tote): ە ۇ ۋ ڭ ٴ are frequent, and ى inside a word (Arabic writes it
+# only at the end, Persian writes ی); Uyghur adds ې ۆ ۈ ئ.
 _TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
+_TOTE_INNER_YA = re.compile("\u0649(?=[\u0620-\u064a\u0671-\u06d3])")
 _UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
 
 
@@ -138,8 +140,9 @@ def _by_evidence(words: list[str], script: str) -> str | None:
                 return lang
     if scores[base] >= need and scores[base] >= scores[ranked[0]]:
         return base
-    if script == "cyrillic" and scores["ky"] > 0 and not _kazakh_marks(words, script):
-        return "ky"  # ң ө ү without any Kazakh mark
+    if script == "cyrillic" and not _kazakh_marks(words, script):
+        if sum(not table["ky"].letters.isdisjoint(w) for w in words) >= 2:
+            return "ky"  # ң ө ү in several words without any Kazakh mark
     return None
 
 
@@ -182,7 +185,7 @@ def _kazakh_positive(words: list[str], script: str) -> bool:
 
 def _arabic_script(sample: str) -> str:
     """Tell tote Kazakh from Uyghur, Arabic and Persian."""
-    tote = sum(ch in _TOTE_LETTERS for ch in sample)
+    tote = sum(ch in _TOTE_LETTERS for ch in sample) + len(_TOTE_INNER_YA.findall(sample))
     uyghur = sum(ch in _UYGHUR_LETTERS for ch in sample)
     if tote >= max(3, 0.02 * len(sample)) and tote > 3 * uyghur:
         return "kk"

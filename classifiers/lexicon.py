@@ -27,7 +27,8 @@ KAZAKH_NEIGHBOURS = frozenset({"ky", "tt", "ba", "uz", "tr", "az", "tk"})
 TOKEN_RE = re.compile(r"\w+(?:['’‘ʻʼ`]\w+)*")
 _APOSTROPHES = {c: "'" for c in "’‘ʻʼ`"}
 _FOLD_ALIGNED = str.maketrans(
-    {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0640": " ", **_APOSTROPHES}
+    {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0621": " ", "\u0640": " ",
+     **_APOSTROPHES}
 )
 _CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str}
 
