@@ -53,6 +53,7 @@ def lingua_detector(all_languages: bool):  # noqa: ANN201 - optional dependency
     detector = builder.with_preloaded_language_models().build()
 
     def detect(text: str) -> str:
+        """ISO 639-1 code lingua gives the first PREFIX_CHARS characters."""
         found = detector.detect_language_of(text[:PREFIX_CHARS])
         return found.iso_code_639_1.name.lower() if found else "und"
 

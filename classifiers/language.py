@@ -157,6 +157,7 @@ def _head_to_head(one: Evidence, other: Evidence, words: Words) -> bool:
     own, theirs = one.letters - other.letters, other.letters - one.letters
 
     def points(letters: frozenset[str], vocabulary: frozenset[str]) -> int:
+        """2 per function word, 1 per word holding one of ``letters``."""
         return sum(
             k * (2 if norm in vocabulary else (not letters.isdisjoint(special)))
             for special, norm, k in words

@@ -181,6 +181,7 @@ class Lexicon:
 
 
 def _add(table: dict[str, list[str]], key: str, concept: str) -> None:
+    """Append ``concept`` to ``table[key]`` once."""
     bucket = table.setdefault(key, [])
     if concept not in bucket:
         bucket.append(concept)

@@ -61,6 +61,7 @@ def locate(body: str, title_len: int, lang: str, rules: Rules, found: Found) -> 
     per: list[dict[str, Span]] = [{} for _ in sents]
 
     def put(concept: str, spans: Iterable[Span]) -> None:
+        """Record the first span of ``concept`` in each sentence the spans fall in."""
         for start, end in spans:
             i = bisect.bisect_right(starts, start) - 1
             if i >= 0 and start < sents[i].end:
