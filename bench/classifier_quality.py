@@ -1,11 +1,15 @@
-"""Measure the topic classifier and language ID against the labelled dev set.
+"""Measure the topic classifier and language ID on both labelled sets and on real pages.
 
-Reads ``../shared/data/topics_dev.jsonl`` (or the path given) at run time and prints
-precision/recall/F1 per topic and language for ``classifiers.classify`` and, measured
-in the same run, for a naive baseline: one keyword list per topic, whole words, no
-morphology, no negative contexts, and plain langdetect for language.
+Reads ``../shared/data/topics_dev.jsonl`` and ``topics_dev2.jsonl`` at run time and
+prints, for ``classifiers.classify`` and, in the same run, a naive keyword baseline:
+P/R/F1 per topic and language on each set and on both together, the dev -> dev2 F1 gap
+per topic, language-ID accuracy, and the false positives on the extraction-benchmark
+pages (AEB, trafilatura's evaluation pages and the real_pages folder), which are all
+irrelevant to the three topics: how many are flagged, how many of those are marked
+Kazakhstan-relevant, and how many pages are labelled ``kk``.
 
-    python bench/classifier_quality.py [PATH]
+    python bench/classifier_quality.py [--errors] [--pages trafilatura|paragraphs|none]
+                                       [--write-baseline tests/quality/classifier_baseline.json]
 """
 
 from __future__ import annotations
@@ -21,10 +25,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import langdetect  # noqa: E402
 
-from classifiers import TOPICS, classify  # noqa: E402
+from bench.quality_data import (  # noqa: E402
+    LANGS,
+    TOPICS,
+    benchmark_pages,
+    language_accuracy,
+    load_set,
+    paragraph_text,
+    run_classifier,
+    topic_scores,
+)
+from classifiers import classify  # noqa: E402
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "topics_dev.jsonl"
-LANGS = ("ru", "kk", "en", "other", "all")
 BASELINE_KEYWORDS = {
     "torture": {"пытки", "пытка", "пыток", "torture", "tortured", "азаптау", "избиение"},
     "art405": {"405", "экстремистской", "extremist", "экстремистік"},
@@ -33,89 +45,145 @@ BASELINE_KEYWORDS = {
 _TOKEN_RE = re.compile(r"\w+")
 
 
-def baseline(title: str, text: str) -> tuple[str, list[str]]:
+def baseline(title: str, text: str) -> dict:
     """Naive classifier: any keyword present assigns the topic; plain langdetect."""
     body = f"{title}\n\n{text}"
     words = set(_TOKEN_RE.findall(body.lower()))
-    topics = [t for t in TOPICS if words & BASELINE_KEYWORDS[t]]
     langdetect.DetectorFactory.seed = 0
     try:
         lang = langdetect.detect(body[:2000])
     except langdetect.lang_detect_exception.LangDetectException:
         lang = "und"
-    return lang, topics
+    return {"lang": lang, "topics": [t for t in TOPICS if words & BASELINE_KEYWORDS[t]]}
 
 
-def prf(gold: list[set[str]], pred: list[set[str]], topic: str) -> tuple[float, float, float, int]:
-    """Precision, recall, F1 and support of one topic."""
-    tp = sum(topic in g and topic in p for g, p in zip(gold, pred, strict=True))
-    fp = sum(topic not in g and topic in p for g, p in zip(gold, pred, strict=True))
-    fn = sum(topic in g and topic not in p for g, p in zip(gold, pred, strict=True))
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1, tp + fn
+def trafilatura_text(html: str, url: str) -> str:
+    """Page text as the crawler extracts it (the one page -> text function)."""
+    from extraction import extract_text
+
+    return extract_text(html, url) or ""
 
 
-def run(items: list[dict]) -> dict[str, list]:
-    """Classify every item with both systems."""
-    out: dict[str, list] = {"ours": [], "base": [], "ours_lang": [], "base_lang": []}
-    for item in items:
-        result = classify(item.get("title") or "", item["text"])
-        out["ours"].append(set(result["topics"]))
-        out["ours_lang"].append(result["lang"])
-        lang, topics = baseline(item.get("title") or "", item["text"])
-        out["base"].append(set(topics))
-        out["base_lang"].append(lang)
-    return out
-
-
-def print_table(items: list[dict], out: dict[str, list]) -> None:
+def print_topics(name: str, items: list[dict], ours: list, base: list) -> None:
     """Markdown table: topic x language, ours beside the baseline."""
+    print(f"\n### {name} ({len(items)} items)\n")
     print("| topic | lang | n+ | P | R | F1 | baseline P | baseline R | baseline F1 |")
     print("|---|---|---|---|---|---|---|---|---|")
     for topic in TOPICS:
-        for lang in LANGS:
-            idx = [i for i, it in enumerate(items) if lang == "all" or it["lang"] == lang]
-            gold = [set(items[i]["topics"]) for i in idx]
-            ours = prf(gold, [out["ours"][i] for i in idx], topic)
-            base = prf(gold, [out["base"][i] for i in idx], topic)
+        for lang in (*LANGS, "all"):
+            o = topic_scores(items, ours, lang)[topic]
+            b = topic_scores(items, base, lang)[topic]
             print(
-                f"| {topic} | {lang} | {ours[3]} | {ours[0]:.2f} | {ours[1]:.2f} | {ours[2]:.2f}"
-                f" | {base[0]:.2f} | {base[1]:.2f} | {base[2]:.2f} |"
+                f"| {topic} | {lang} | {o.support} | {o.precision:.2f} | {o.recall:.2f} "
+                f"| {o.f1:.2f} | {b.precision:.2f} | {b.recall:.2f} | {b.f1:.2f} |"
             )
 
 
-def print_language(items: list[dict], out: dict[str, list]) -> None:
-    """Language-ID accuracy on the ru/kk/en items."""
-    print("\n| language ID (ru/kk/en items) | ours | baseline (plain langdetect) |")
-    print("|---|---|---|")
-    for lang in ("ru", "kk", "en", "all"):
-        idx = [i for i, it in enumerate(items) if it["lang"] in ("ru", "kk", "en")]
-        idx = [i for i in idx if lang == "all" or items[i]["lang"] == lang]
-        ours = sum(out["ours_lang"][i] == items[i]["lang"] for i in idx) / len(idx)
-        base = sum(out["base_lang"][i] == items[i]["lang"] for i in idx) / len(idx)
-        print(f"| {lang} (n={len(idx)}) | {ours:.3f} | {base:.3f} |")
+def print_gap(runs: dict[str, dict]) -> None:
+    """F1 per topic on each set and the dev -> dev2 gap, for ours and the baseline."""
+    print("\n### Generalisation gap (F1, all languages)\n")
+    print("| topic | dev F1 | dev2 F1 | gap | baseline dev F1 | baseline dev2 F1 | baseline gap |")
+    print("|---|---|---|---|---|---|---|")
+    for topic in TOPICS:
+        f = {
+            (s, k): topic_scores(runs[s]["items"], runs[s][k])[topic].f1
+            for s in ("dev", "dev2")
+            for k in ("ours", "base")
+        }
+        print(
+            f"| {topic} | {f['dev', 'ours']:.2f} | {f['dev2', 'ours']:.2f} "
+            f"| {f['dev', 'ours'] - f['dev2', 'ours']:+.2f} | {f['dev', 'base']:.2f} "
+            f"| {f['dev2', 'base']:.2f} | {f['dev', 'base'] - f['dev2', 'base']:+.2f} |"
+        )
+
+
+def print_languages(runs: dict[str, dict]) -> None:
+    """Language-ID accuracy on the ru/kk/en items of each set."""
+    print("\n### Language ID (ru/kk/en items)\n")
+    print("| set | lang | n | ours | baseline (plain langdetect) |")
+    print("|---|---|---|---|---|")
+    for name, run in runs.items():
+        for lang in ("ru", "kk", "en", "all"):
+            idx = [i for i, it in enumerate(run["items"])
+                   if it["lang"] == lang or (lang == "all" and it["lang"] in ("ru", "kk", "en"))]
+            items = [run["items"][i] for i in idx]
+            ours = language_accuracy(items, [run["ours_lang"][i] for i in idx])
+            base = language_accuracy(items, [run["base_lang"][i] for i in idx])
+            print(f"| {name} | {lang} | {len(items)} | {ours:.3f} | {base:.3f} |")
+
+
+def page_false_positives(mode: str) -> None:
+    """Flagged, KZ-relevant and kk-labelled counts on the irrelevant benchmark pages."""
+    from bench.common import iter_real_pages
+
+    started = time.perf_counter()
+    pages = [(c, i, h, "") for c, i, h in benchmark_pages()]
+    pages += [(p.corpus, p.page_id, p.html, p.url) for p in iter_real_pages()]
+    counts = {"pages": 0, "flagged": 0, "kz_relevant": 0, "kk": 0}
+    base_flagged = 0
+    for corpus, page_id, html, url in pages:
+        text = trafilatura_text(html, url) if mode == "trafilatura" else paragraph_text(html)
+        result = classify("", text)
+        counts["pages"] += 1
+        counts["kk"] += result["lang"] == "kk"
+        base_flagged += bool(baseline("", text)["topics"])
+        if result["flagged"]:
+            counts["flagged"] += 1
+            counts["kz_relevant"] += bool(result["kz_relevant"])
+            print(f"  flagged: {corpus} {page_id[:40]} {result['topics']} {result['scores']}")
+    seconds = time.perf_counter() - started
+    print(f"\n### Benchmark pages ({mode} text, {seconds:.0f} s)\n")
+    print("| pages | flagged | flagged and kz_relevant | labelled kk | baseline flagged |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| {counts['pages']} | {counts['flagged']} | {counts['kz_relevant']} "
+        f"| {counts['kk']} | {base_flagged} |"
+    )
+
+
+def baseline_figures(runs: dict[str, dict]) -> dict:
+    """The figures the pinned quality test compares against."""
+    out: dict = {}
+    for name, run in runs.items():
+        scores = topic_scores(run["items"], run["ours"])
+        out[name] = {t: {"precision": round(s.precision, 3), "recall": round(s.recall, 3)}
+                     for t, s in scores.items()}
+        out[name]["language_accuracy"] = round(
+            language_accuracy(run["items"], run["ours_lang"]), 3
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: load the set, run both systems, print the tables."""
+    """Entry point: run both systems on both sets, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--errors", action="store_true", help="list misclassified item ids")
+    parser.add_argument("--pages", choices=("trafilatura", "paragraphs", "none"),
+                        default="trafilatura")
+    parser.add_argument("--write-baseline", type=Path, help="write the pinned figures here")
     args = parser.parse_args(argv)
-    items = [json.loads(line) for line in args.path.open(encoding="utf-8") if line.strip()]
-    started = time.perf_counter()
-    out = run(items)
-    elapsed = time.perf_counter() - started
-    print(f"{len(items)} items from {args.path.name}; both systems ran in {elapsed:.1f} s\n")
-    print_table(items, out)
-    print_language(items, out)
+    runs: dict[str, dict] = {}
+    for name in ("dev", "dev2"):
+        items = load_set(name)
+        ours, ours_lang = run_classifier(items, classify)
+        base, base_lang = run_classifier(items, baseline)
+        runs[name] = {"items": items, "ours": ours, "ours_lang": ours_lang,
+                      "base": base, "base_lang": base_lang}
+        print_topics(name, items, ours, base)
+    together = {k: runs["dev"][k] + runs["dev2"][k] for k in runs["dev"]}
+    print_topics("dev + dev2 together", together["items"], together["ours"], together["base"])
+    print_gap(runs)
+    print_languages(runs)
     if args.errors:
-        for i, item in enumerate(items):
-            gold, pred = set(item["topics"]), out["ours"][i]
-            if gold != pred:
-                print(f"id={item['id']} lang={item['lang']} gold={sorted(gold)} got={sorted(pred)}")
+        for run in runs.values():
+            for item, got in zip(run["items"], run["ours"], strict=True):
+                if set(item["topics"]) != got:
+                    print(f"id={item['id']} lang={item['lang']} gold={sorted(item['topics'])} "
+                          f"got={sorted(got)}")
+    if args.pages != "none":
+        page_false_positives(args.pages)
+    if args.write_baseline:
+        args.write_baseline.write_text(json.dumps(baseline_figures(runs), indent=2) + "\n")
     return 0
 
 

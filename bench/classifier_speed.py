@@ -5,8 +5,9 @@ the same texts in the same run: ``classify(title, text, lang)`` (language given,
 pipeline passes it), ``classify(title, text)`` (language detected too),
 ``detect_language(text)``, and a trivial baseline: one ``re.search`` of a single combined
 keyword regex. Inputs are the dev passages as they are and the same passages repeated to
-exactly 2,000 characters. Each figure is the best of ``--repeat`` passes (ms per text),
-so load from other processes inflates it as little as possible.
+exactly 2,000 characters. Each figure is the best of ``--repeat`` passes (ms per text) of
+this process's CPU time (``time.process_time``), so load from other processes on a shared
+machine inflates it as little as possible.
 
     python bench/classifier_speed.py [PATH] [--repeat N]
 """
@@ -38,10 +39,10 @@ def best_ms(func: Callable[[Item], object], items: list[Item], repeat: int) -> f
     """Best-of-``repeat`` mean milliseconds per item."""
     best = float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         for item in items:
             func(item)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best / len(items) * 1000
 
 

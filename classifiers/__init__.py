@@ -11,7 +11,7 @@ from typing import Any
 from .entities import find_articles, find_persons, find_places, is_kz_relevant
 from .language import detect_language
 from .rules import TOPICS, Rules, load_rules
-from .scoring import score_topic, snippet
+from .scoring import locate, score_topic, snippet
 from .validate import RulesError
 
 __all__ = ["TOPICS", "Rules", "RulesError", "classify", "detect_language", "load_rules"]
@@ -22,19 +22,20 @@ def classify(
 ) -> dict[str, Any]:
     """Classify one article; returns the ``newsmon classify`` JSON contract plus kz_relevant."""
     rules = rules or load_rules()
-    title = title or ""
+    title = (title or "").strip()
     body = f"{title}\n\n{text or ''}" if title else (text or "")
+    lang = lang or detect_language(body)
     found = rules.scanner.scan(body)
     places = find_places(found, rules.gazetteer)
     kz_relevant = is_kz_relevant(found, places, rules.gazetteer)
+    doc = locate(body, len(title), lang, rules, found)
     scores: dict[str, float] = {}
     topics: list[str] = []
     evidence: list[dict[str, str]] = []
-    persons = tuple(p.pattern for p in rules.gazetteer.persons)
     for topic in rules.topics:
-        score, hits = score_topic(topic, found, len(title), kz_relevant, persons)
+        score, hits = score_topic(topic, doc, lang, kz_relevant)
         scores[topic.topic] = round(score, 2)
-        if score >= topic.threshold:
+        if round(score, 2) >= topic.threshold:
             topics.append(topic.topic)
             evidence.extend(
                 {
@@ -46,7 +47,7 @@ def classify(
                 for hit in hits
             )
     return {
-        "lang": lang or detect_language(body),
+        "lang": lang,
         "topics": topics,
         "scores": scores,
         "flagged": bool(topics),

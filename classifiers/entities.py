@@ -98,12 +98,14 @@ def _load_persons(path: Path) -> tuple[Named, ...]:
     persons = []
     for i, entry in enumerate(raw["person"]):
         where = f"{path.name}: [[person]] #{i + 1}"
-        optional = {"first_names": list, "require_first": bool, "note": str}
+        optional = {"first_names": list, "require_first": bool, "note": str, "held": bool}
         check_keys(entry, where, {"name": str, "surnames": list}, optional)
         where = f"{where} ({entry['name']})"
         if not entry["surnames"]:
             raise RulesError(f"{where}: 'surnames' is empty")
-        persons.append(Named(entry["name"], "person", _person_pattern(entry, where)))
+        # held = false: not a prisoner (e.g. in exile), so the name is no custody evidence
+        kind = "person" if entry.get("held", True) else "person-free"
+        persons.append(Named(entry["name"], kind, _person_pattern(entry, where)))
     return tuple(persons)
 
 

@@ -1,90 +1,112 @@
-"""Language identification: langdetect plus explicit Kazakh detection.
+"""Language identification: Kazakh on positive evidence, neighbours told apart, then langdetect.
 
-langdetect has no Kazakh profile (it calls Kazakh "ru", "mk" or "bg"), so Kazakh is
-recognised first from script evidence: Kazakh-only Cyrillic letters, Kazakh Latin
-letters and function words, and Arabic-script Kazakh (tote). Kyrgyz Cyrillic, which
-shares ң ө ү but lacks ә ғ қ ұ і, is reported as "ky" so it is never taken for Kazakh.
+langdetect has no Kazakh profile (it calls Kazakh "ru", "mk" or "bg"), and no Kyrgyz,
+Tatar, Bashkir, Uzbek, Azerbaijani or Turkmen either. So the script of the text is worked
+out first, and for Cyrillic and Latin text each candidate language is scored from the
+letters and function words listed in ``classifiers/data/languages.toml``: a word holding
+one of its letters counts 1 (2 for a letter no neighbour has), a function word counts 2.
+Kazakh is chosen only when its score reaches a share of the words *and* beats every
+neighbour of that script; Arabic-script Kazakh (tote) is told from Uyghur, Arabic and
+Persian by its letters. Everything else goes to langdetect, seeded for determinism.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import langdetect
 from langdetect.lang_detect_exception import LangDetectException
 
+from .validate import RulesError, check_keys, read_toml
+
 langdetect.DetectorFactory.seed = 0
 
-PREFIX_CHARS = 1000  # plenty for a script/word-count decision, and bounds the cost
+PREFIX_CHARS = 1000  # plenty for the decision, and it bounds the cost
 UNDETERMINED = "und"
+MIN_SHARE = 0.15  # the winner's score must reach this share of the words
+EVIDENCE_FILE = Path(__file__).with_name("data") / "languages.toml"
 
-def _letters(letters: str) -> re.Pattern[str]:
-    """A regex matching each space-separated word that contains one of ``letters``."""
-    chars = re.escape(letters.lower())
-    return re.compile(rf"(?<!\S)[^\s{chars}]*[{chars}]\S*")
-
-
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’‘ʻ][^\W\d_]+)*")
 _CYR_RE = re.compile(r"[\u0400-\u04ff]")
 _LAT_RE = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _ARAB_RE = re.compile(r"[\u0600-\u06ff]")
-
-# Cyrillic letters Kazakh uses and Russian does not; ә ғ қ ұ are the decisive ones.
-_KK_CYR_STRONG = _letters("әғқұӘҒҚҰ")
-_KK_CYR_WEAK = _letters("іңөүһІҢӨҮҺ")
-_KY_CYR = _letters("ңөүҢӨҮ")
-# Letters that point to Ukrainian, Belarusian, Uzbek or Tajik Cyrillic instead.
-_NOT_KK_CYR = _letters("їєґўҳҷӯӣЇЄҐЎҲҶӮӢ")
-_RU_ONLY_CYR = _letters("ыэё")
-_KY_CYR_WORDS = frozenset(
-    "жана менен үчүн боюнча тууралуу анын болуп кийин бирок дагы шаарынын".split()
-)
-_KK_CYR_WORDS = frozenset(
-    "және мен бен пен деп деді бұл осы үшін бойынша туралы дейін кейін бірақ болып "
-    "болды еді да де та те ол олар біз сіз қазақстан жылы жылғы тағы керек".split()
-)
-_RU_WORDS = frozenset(
-    "и в на не что по с как это из за от для к о же но его ее при был была были "
-    "который которые также уже только или год года".split()
-)
-
-# Kazakh Latin (2018 acute, 2021 and informal): letters other Latin scripts rarely mix.
-_KK_LAT_STRONG = _letters("ǵńǧŋū")
-_KK_LAT_WEAK = _letters("áóúýıişçäöüğñq")
-_UZ_LAT_RE = re.compile(r"(?<!\S)\S*?[og][‘'ʻ]\S*")  # one match per Uzbek-looking word
-_TK_LETTERS = _letters("ňž")
-_KK_LAT_WORDS = frozenset(
-    "jáne jane men ben pen dep degen bul osy úshin ushin boıynsha boyynsha týraly turaly "
-    "bolyp boldy edi qazaqstan qazaqstanda qala jyly jylǵy degen retinde qatysty "
-    "habarlaıdy habarlaydy habarlaidy habarlady sonymen qatar keıin kein olar búgin "
-    "bugin osyndaı ol biz siz".split()
-)
-# Words frequent in English and rare in the other Latin-script languages seen here.
-_EN_WORDS = frozenset(
-    "the and of to is was were that with for from by has have had been said which this "
-    "their they his her it its are be at on an who will would after".split()
-)
-_TK_LAT_WORDS = frozenset("we bilen üçin hem boýunça edildi bu şu onuň bolup".split())
-
-# Arabic-script Kazakh (tote): ە ۇ ۋ ڭ ٴ are frequent; Uyghur adds ې ۆ ۈ ئ.
+# Arabic-script Kazakh (tote): ە ۇ ۋ ڭ ٴ are frequent, and ى inside a word (Arabic writes it
+# only at the end, Persian writes ی); Uyghur adds ې ۆ ۈ ئ.
 _TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
+_TOTE_INNER_YA = re.compile("\u0649(?=[\u0620-\u064a\u0671-\u06d3])")
 _UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
+
+
+Words = list[tuple[frozenset[str], str, int]]  # (evidence letters in it, normed word, count)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Letters and function words that point to one language."""
+
+    letters: frozenset[str]
+    strong: frozenset[str]
+    words: frozenset[str]
+
+    def score(self, words: Words) -> float:
+        """Letter evidence (1 a word, 2 for a strong letter) plus 2 per function word."""
+        total = 0.0
+        for special, norm, n in words:
+            if norm in self.words:
+                total += 2 * n
+            elif special:
+                if not self.strong.isdisjoint(special):
+                    total += 2 * n
+                elif not self.letters.isdisjoint(special):
+                    total += n
+        return total
+
+
+def _norm(word: str) -> str:
+    """How words are compared: lower case, ё as е, dotless ı as i, one apostrophe."""
+    return word.lower().replace("ё", "е").replace("ı", "i").replace("’", "'").replace("‘", "'")
+
+
+@lru_cache(maxsize=2)
+def load_evidence(path: Path = EVIDENCE_FILE) -> dict[str, dict[str, Evidence]]:
+    """Read languages.toml: script -> language -> Evidence."""
+    raw = read_toml(path)
+    check_keys(raw, path.name, {"cyrillic": dict, "latin": dict}, {"description": str})
+    out: dict[str, dict[str, Evidence]] = {}
+    for script in ("cyrillic", "latin"):
+        out[script] = {}
+        for lang, entry in raw[script].items():
+            where = f"{path.name}: [{script}.{lang}]"
+            check_keys(entry, where, {"letters": str, "words": str}, {"strong": str})
+            if not entry["words"].split():
+                raise RulesError(f"{where}: no words")
+            out[script][lang] = Evidence(
+                letters=frozenset(entry["letters"].lower()),
+                strong=frozenset(entry.get("strong", "").lower()),
+                words=frozenset(_norm(w) for w in entry["words"].split()),
+            )
+    return out
 
 
 def detect_language(text: str) -> str:
     """Return the ISO 639-1 code of ``text`` (``und`` when it cannot be told)."""
     sample = (text or "")[:PREFIX_CHARS]
-    words = _WORD_RE.findall(sample)
-    if not words:
+    raw_words = _WORD_RE.findall(sample)
+    if not raw_words:
         return UNDETERMINED
-    initials = "".join(w[0] for w in words)  # the script of each word is that of its start
+    initials = "".join(w[0] for w in raw_words)  # the script of each word is that of its start
     cyr = len(_CYR_RE.findall(initials))
     lat = len(_LAT_RE.findall(initials))
     arab = len(_ARAB_RE.findall(initials))
     if arab > max(cyr, lat):
         return _arabic_script(sample)
-    joined = " ".join(words).lower()
-    guess = _cyrillic_script(joined) if cyr >= lat else _latin_script(joined)
+    words = [w.lower().replace("’", "'").replace("‘", "'") for w in raw_words]
+    script = "cyrillic" if cyr >= lat else "latin"
+    guess = _by_evidence(words, script)
     if guess:
         return guess
     code = _langdetect(sample)
@@ -93,71 +115,89 @@ def detect_language(text: str) -> str:
     return code
 
 
+def _by_evidence(words: list[str], script: str) -> str | None:
+    """The language the letter and word evidence points to, or None to ask langdetect.
+
+    A candidate wins when its score reaches MIN_SHARE of the words, beats Russian (or
+    English) and beats every other candidate head to head, counting only the letters the
+    other one lacks (Kazakh against Uzbek: ә ұ і ң ө ү һ against ў ҳ), plus function words.
+    """
+    table = load_evidence()[script]
+    counts = Counter(words)  # each distinct word is looked at once
+    letters = _evidence_letters(script)
+    distinct: Words = [(letters.intersection(w), _norm(w), n) for w, n in counts.items()]
+    scores = {lang: ev.score(distinct) for lang, ev in table.items()}
+    base = "ru" if script == "cyrillic" else "en"
+    need = MIN_SHARE * len(words)
+    ranked = sorted((lang for lang in scores if lang != base), key=scores.__getitem__)[::-1]
+    for lang in ranked[:3]:
+        if scores[lang] < need or scores[lang] <= scores[base]:
+            break
+        rivals = [r for r in scores if r not in (lang, base) and scores[r] > 0]
+        ev = table[lang]
+        if all(_head_to_head(ev, table[r], distinct) for r in rivals):
+            if lang != "kk" or _kazakh_positive(words, script):
+                return lang
+    if scores[base] >= need and scores[base] >= scores[ranked[0]]:
+        return base
+    if script == "cyrillic" and not _kazakh_marks(words, script):
+        if sum(not table["ky"].letters.isdisjoint(w) for w in words) >= 2:
+            return "ky"  # ң ө ү in several words without any Kazakh mark
+    return None
+
+
+@lru_cache(maxsize=2)
+def _evidence_letters(script: str) -> frozenset[str]:
+    """Every letter any language of the script counts as evidence."""
+    return frozenset().union(*(ev.letters | ev.strong for ev in load_evidence()[script].values()))
+
+
+def _head_to_head(one: Evidence, other: Evidence, words: Words) -> bool:
+    """Does ``one`` beat ``other`` on the letters the other lacks and on function words?"""
+    own, theirs = one.letters - other.letters, other.letters - one.letters
+
+    def points(letters: frozenset[str], vocabulary: frozenset[str]) -> int:
+        """2 per function word, 1 per word holding one of ``letters``."""
+        return sum(
+            k * (2 if norm in vocabulary else (not letters.isdisjoint(special)))
+            for special, norm, k in words
+        )
+
+    return points(own, one.words) > points(theirs, other.words)
+
+
+# Letters that, once the neighbours are outscored, mark Kazakh: each is shared with one
+# neighbour at most (never with Russian, Turkish or Azerbaijani).
+_KK_MARKED = {"cyrillic": frozenset("әғқұі"), "latin": frozenset("ǵūńúýáóñq")}
+SHORT = 12  # a text this short needs one mark of Kazakh, a longer one two
+
+
+def _kazakh_marks(words: list[str], script: str) -> int:
+    """Kazakh function words plus words with a letter that marks Kazakh."""
+    kk = load_evidence()[script]["kk"]
+    own = sum(_norm(w) in kk.words for w in words)
+    return own + sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
+
+
+def _kazakh_positive(words: list[str], script: str) -> bool:
+    """Kazakh needs its own words or letters, not only letters shared with many neighbours."""
+    return _kazakh_marks(words, script) >= (1 if len(words) < SHORT else 2)
+
+
 def _arabic_script(sample: str) -> str:
     """Tell tote Kazakh from Uyghur, Arabic and Persian."""
-    tote = sum(ch in _TOTE_LETTERS for ch in sample)
+    tote = sum(ch in _TOTE_LETTERS for ch in sample) + len(_TOTE_INNER_YA.findall(sample))
     uyghur = sum(ch in _UYGHUR_LETTERS for ch in sample)
-    if tote >= 5 and tote > 3 * uyghur:
+    if tote >= max(3, 0.02 * len(sample)) and tote > 3 * uyghur:
         return "kk"
     if uyghur >= 5:
         return "ug"
     return _langdetect(sample)
 
 
-def _cyrillic_script(joined: str) -> str | None:
-    """Kazakh or Kyrgyz from letter and function-word evidence, else None."""
-    lower = joined.split(" ")
-    if _count_with(joined, _NOT_KK_CYR) > 0.02 * len(lower):
-        return None
-    strong = _count_with(joined, _KK_CYR_STRONG)
-    weak = _count_with(joined, _KK_CYR_WEAK)
-    kk_words = _count_in(lower, _KK_CYR_WORDS)
-    ru_words = _count_in(lower, _RU_WORDS)
-    kk_evidence = strong + 0.5 * weak + 2 * kk_words
-    if strong and kk_evidence > 0.15 * len(lower) and kk_evidence > 2 * ru_words:
-        return "kk"
-    kyrgyz = _count_with(joined, _KY_CYR) + 2 * _count_in(lower, _KY_CYR_WORDS)
-    if strong == 0 and kyrgyz > 0.08 * len(lower) and kyrgyz > ru_words:
-        return "ky"
-    if _count_with(joined, _RU_ONLY_CYR):
-        return "ru"  # ы э ё: Russian, never Bulgarian or Macedonian as langdetect may guess
-    return None
-
-
-def _latin_script(joined: str) -> str | None:
-    """Kazakh Latin, Turkmen (which langdetect lacks) or plain English, else None."""
-    lower = joined.split(" ")
-    strong = _count_with(joined, _KK_LAT_STRONG)
-    weak = _count_with(joined, _KK_LAT_WEAK)
-    kk_words = _count_in(lower, _KK_LAT_WORDS)
-    tk_words = _count_in(lower, _TK_LAT_WORDS)
-    en_words = _count_in(lower, _EN_WORDS)
-    if en_words >= 5 and en_words > 0.1 * len(lower) and en_words > 5 * (strong + kk_words):
-        return "en"  # plain English (its i, q and ü are no Kazakh evidence); no langdetect needed
-    tk_letters = _count_with(joined, _TK_LETTERS)
-    if tk_letters and tk_letters + tk_words > strong + kk_words:
-        return "tk"
-    if len(_UZ_LAT_RE.findall(joined)) > 0.03 * len(lower):
-        return None
-    evidence = strong + 0.5 * weak + 2 * kk_words
-    if evidence > 0.2 * len(lower) and strong + kk_words >= 1:
-        return "kk"
-    return None
-
-
-def _count_with(joined: str, letters: re.Pattern[str]) -> int:
-    """How many words of the space-joined lower-case words contain one of ``letters``."""
-    return len(letters.findall(joined))
-
-
-def _count_in(words: list[str], vocabulary: frozenset[str]) -> int:
-    """How many words are in ``vocabulary``."""
-    return sum(w in vocabulary for w in words)
-
-
 def _looks_russian(words: list[str]) -> bool:
     """Short Russian often comes back as bg/mk; without their letters it is Russian."""
-    text = "".join(words).lower()
+    text = "".join(words)
     if any(ch in "ѓќѕјљњџђћ" for ch in text):
         return False
     return text.count("ъ") < 0.005 * len(text)

@@ -1,30 +1,49 @@
-"""Score one topic over a text: weighted rule hits, proximity, cancelling contexts.
+"""Score one topic from sentence-level evidence.
 
-A topic's score is the sum of the weights of the rules that matched (a rule counts
-once, with a small bonus for repeats and a boost when it hits the title) minus the
-weights of the document-level negative contexts found, clamped to 0..1.
+Concepts are located per sentence. A rule fires in a sentence when its concepts meet
+there (scope ``sentence``) or in the sentence and its two neighbours (scope ``window``),
+and none of its ``none`` concepts is in that scope. A topic negative cancels the topic's
+evidence in the sentences around it, never elsewhere. The score of a window (a sentence
+and its neighbours) is the noisy-or of the weights of the distinct rules fired in it,
+``1 - Π(1 - w)``; the topic's score is that of its best window. So one explicit sentence
+(weight 0.9) is enough, and weak cues (0.3) add up only when they sit close together.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .rules import Rule, TopicRules
+from .rules import PERSON, Rule, Rules, TopicRules
 from .scan import Found
+from .segment import Sentence, sentences
 
 SNIPPET_RADIUS = 60
-Persons = tuple[re.Pattern[str], ...]
+MAX_EVIDENCE = 6
 _SPACE_RE = re.compile(r"\s+")
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class Hit:
-    """One accepted rule match, kept as evidence."""
+    """One fired rule: where its anchor concept is, in which sentence, with what weight."""
 
     rule: str
     start: int
     end: int
+    sentence: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Located:
+    """The concepts found in each sentence of a text (first span of each)."""
+
+    sentences: list[Sentence]
+    concepts: list[dict[str, Span]]
+    where: dict[str, list[int]]  # concept -> sentences holding it, in order
 
 
 def snippet(text: str, start: int, end: int) -> str:
@@ -35,48 +54,124 @@ def snippet(text: str, start: int, end: int) -> str:
     return ("…" if left else "") + body + ("…" if right < len(text) else "")
 
 
-def _near(rule: Rule, found: Found, start: int, end: int, persons: Persons) -> bool:
-    """The rule's neighbour (or, if allowed, a watch-list person) is within its window."""
-    low, high = start - rule.window, end + rule.window
-    if found.within(rule.near, low, high):
-        return True
-    return rule.near_watchlist and any(found.within(p, low, high) for p in persons)
+def locate(body: str, title_len: int, lang: str, rules: Rules, found: Found) -> Located:
+    """Sentences of ``body`` (title first) and the concepts each one holds."""
+    sents = sentences(body, keep_first=title_len)
+    starts = [s.start for s in sents]
+    per: list[dict[str, Span]] = [{} for _ in sents]
+
+    def put(concept: str, spans: Iterable[Span]) -> None:
+        """Record the first span of ``concept`` in each sentence the spans fall in."""
+        for start, end in spans:
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and start < sents[i].end:
+                per[i].setdefault(concept, (start, end))
+
+    for concept, start, end in rules.lexicon.matcher(lang).find(body):
+        put(concept, ((start, end),))
+    for name, pattern in rules.lexicon.regexes.items():
+        put(name, found.spans(pattern))
+    for person in rules.gazetteer.persons:
+        if person.kind == "person":  # people held or once held: political prisoners
+            put(PERSON, found.starts(person.pattern))
+    where: dict[str, list[int]] = {}
+    for i, concepts in enumerate(per):
+        for concept in concepts:
+            where.setdefault(concept, []).append(i)
+    return Located(sents, per, where)
 
 
-def _accepted(rule: Rule, found: Found, start: int, end: int, persons: Persons) -> bool:
-    """A match counts if its required neighbour is near and no cancelling context is."""
-    if rule.near is not None and not _near(rule, found, start, end, persons):
-        return False
-    return rule.unless is None or not found.within(
-        rule.unless, start - rule.unless_window, end + rule.unless_window
+def _holds(rule: Rule, present: set[str] | dict[str, Span]) -> bool:
+    """All of ``all``, one of ``any`` (if given), none of ``none``."""
+    return (
+        all(c in present for c in rule.all)
+        and (not rule.any or any(c in present for c in rule.any))
+        and not any(c in present for c in rule.none)
     )
 
 
-def rule_hits(rule: Rule, found: Found, persons: Persons = ()) -> list[Hit]:
-    """Every accepted match of one rule (``persons``: watch-list name patterns)."""
-    return [
-        Hit(rule.id, start, end)
-        for start, end in found.spans(rule.pattern)
-        if _accepted(rule, found, start, end, persons)
-    ]
+def _blocked(topic: TopicRules, doc: Located, lang: str) -> set[int]:
+    """Sentences whose evidence a topic negative cancels."""
+    out: set[int] = set()
+    for neg in topic.negatives:
+        if not neg.applies_to(lang):
+            continue
+        for i in _candidates(neg, doc, 0):
+            if _holds(neg, doc.concepts[i]):
+                out.update(range(i - neg.window, i + neg.window + 1))
+    return out
+
+
+def _candidates(rule: Rule, doc: Located, reach: int) -> list[int]:
+    """Sentences that can anchor ``rule``: they hold one of its concepts (±reach)."""
+    names = rule.all[:1] if rule.all else rule.any
+    out = {j for n in names for i in doc.where.get(n, ()) for j in range(i - reach, i + reach + 1)}
+    return sorted(i for i in out if 0 <= i < len(doc.sentences))
+
+
+def _fire(rule: Rule, doc: Located, blocked: set[int]) -> list[Hit]:
+    """Every sentence where ``rule`` fires."""
+    hits = []
+    reach = rule.reach if rule.scope == "window" else 0
+    for i in _candidates(rule, doc, reach):
+        if i in blocked:
+            continue
+        own = doc.concepts[i]
+        anchor = next((own[c] for c in rule.all + rule.any if c in own), None)
+        if anchor is None:
+            continue
+        if not all(c in own for c in rule.all) or any(c in own for c in rule.none):
+            continue  # who did what: the "all" concepts meet in the anchor sentence
+        if reach:  # the "any" context may stand in a neighbouring sentence
+            near = range(max(0, i - reach), min(len(doc.concepts), i + reach + 1))
+            used = [doc.concepts[j] for j in near if j not in blocked]
+            context = [c for c in used if not rule.any or not set(rule.any).isdisjoint(c)]
+            if any(n in c for c in context for n in rule.none):
+                continue  # "none" is looked for where the evidence is
+            present: set[str] = set(own) | {k for c in context for k in c}
+        else:
+            present = set(own)
+        if _holds(rule, present):
+            hits.append(Hit(rule.id, anchor[0], anchor[1], i, rule.weight))
+    return hits
+
+
+def _window_scores(hits: list[Hit]) -> tuple[float, int]:
+    """Best noisy-or of distinct rules over windows of three sentences; its centre."""
+    by_sentence: dict[int, dict[str, float]] = {}
+    for hit in hits:
+        rules = by_sentence.setdefault(hit.sentence, {})
+        rules[hit.rule] = max(rules.get(hit.rule, 0.0), hit.weight)
+    best, centre = 0.0, -1
+    for i in by_sentence:
+        merged: dict[str, float] = {}
+        for j in (i - 1, i, i + 1):
+            for rule, weight in by_sentence.get(j, {}).items():
+                merged[rule] = max(merged.get(rule, 0.0), weight)
+        miss = 1.0
+        for weight in merged.values():
+            miss *= 1 - weight
+        if 1 - miss > best:
+            best, centre = 1 - miss, i
+    return best, centre
 
 
 def score_topic(
-    topic: TopicRules, found: Found, title_len: int, kz_relevant: bool, persons: Persons = ()
+    topic: TopicRules, doc: Located, lang: str, kz_relevant: bool
 ) -> tuple[float, list[Hit]]:
-    """Score a topic from one scan of the text (title first, ``title_len`` chars long)."""
-    total = 0.0
-    evidence: list[Hit] = []
-    for rule in topic.terms:
-        hits = rule_hits(rule, found, persons)
-        if not hits:
-            continue
-        boost = topic.title_boost if hits[0].start < title_len else 1.0
-        total += rule.weight * boost * (1 + 0.25 * min(len(hits) - 1, 2))
-        evidence.append(hits[0])
-    for rule in topic.negatives:
-        if rule_hits(rule, found):
-            total -= rule.weight
+    """Score of one topic in [0, 1] and its evidence, strongest window first."""
+    blocked = _blocked(topic, doc, lang)
+    hits = [
+        hit
+        for rule in topic.rules
+        if rule.applies_to(lang)
+        for hit in _fire(rule, doc, blocked)
+    ]
+    score, centre = _window_scores(hits)
     if not kz_relevant:
-        total *= topic.foreign_factor
-    return max(0.0, min(1.0, total)), evidence
+        score *= topic.foreign_factor
+    ranked = sorted(hits, key=lambda h: (abs(h.sentence - centre) > 1, -h.weight, h.start))
+    evidence: dict[str, Hit] = {}
+    for hit in ranked:
+        evidence.setdefault(hit.rule, hit)
+    return min(1.0, score), list(evidence.values())[:MAX_EVIDENCE]

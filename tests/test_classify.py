@@ -1,18 +1,24 @@
-"""classify(): contract shape, inflection, negatives and entities."""
+"""classify(): contract, scores that mean something, local negatives, roles, long pages.
+
+Sentences here are written for these tests; the rule files' own examples are run by
+tests/test_rules_files.py and are not repeated.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from classifiers import TOPICS, classify, load_rules
+from classifiers.segment import sentences
 
 KEYS = {"lang", "topics", "scores", "flagged", "evidence", "articles", "places", "persons"}
+FILLER = "Городской акимат сообщил о ремонте дорог и новых автобусных маршрутах. "
 
 
 def test_contract_shape() -> None:
     out = classify(
         "Активиста пытали в полиции",
-        "Полиция Актобе избила и пытала Романа Райхерта, возбуждено дело по статье 146 УК.",
+        "Полиция Актобе пытала Романа Райхерта, возбуждено дело по статье 146 УК.",
     )
     assert set(out) == KEYS | {"kz_relevant"}
     assert out["lang"] == "ru" and out["flagged"] is True
@@ -37,61 +43,118 @@ def test_empty_input() -> None:
     assert out["topics"] == [] and out["flagged"] is False and out["lang"] == "und"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Правозащитники заявили о пытках в колонии.",
-        "Заключенных пытали сотрудники колонии, пытки продолжались неделю.",
-        "Полицейские применяли к задержанному пытки.",
-    ],
-)
-def test_russian_case_forms_torture(text: str) -> None:
+# ---- calibration: one explicit sentence passes, one weak cue does not, weak cues add up
+# only when they are near each other
+def test_one_explicit_sentence_is_enough_and_scores_high() -> None:
+    out = classify("", FILLER * 3 + "Конвоиры избили задержанного в ИВС. " + FILLER * 3)
+    assert out["topics"] == ["torture"] and out["scores"]["torture"] >= 0.9
+
+
+def test_single_weak_cue_stays_below_threshold() -> None:
+    out = classify("", FILLER + "Об этом говорили как о пытке. " + FILLER)
+    assert not out["flagged"] and 0 < out["scores"]["torture"] < 0.5
+
+
+def test_weak_cues_add_up_only_when_near() -> None:
+    weak = ("Об этом говорили как о пытке. ", "У задержанного синяки на лице. ")
+    near = classify("", weak[0] + weak[1])
+    far = classify("", weak[0] + FILLER * 6 + weak[1])
+    assert near["flagged"] and 0.5 <= near["scores"]["torture"] < 0.9
+    assert not far["flagged"]
+
+
+# ---- negatives are local: they cancel evidence around them, not the whole page
+def test_film_word_far_away_does_not_cancel_a_report() -> None:
+    text = (
+        "В кинотеатре показали новый фильм режиссёра. "
+        + FILLER * 6
+        + "Надзиратели колонии избивали осуждённых дубинками."
+    )
     assert "torture" in classify("", text)["topics"]
 
 
+def test_film_context_cancels_the_sentence_it_describes() -> None:
+    text = "В новом фильме режиссёр показал, как надзиратели пытают заключённых."
+    assert "torture" not in classify("", text)["topics"]
+
+
+def test_routine_crime_elsewhere_does_not_cancel_a_detained_activist() -> None:
+    text = "На прошлой неделе в городе задержали вора. " + FILLER * 4 + (
+        "Сегодня полиция задержала активиста у здания акимата."
+    )
+    assert "detention" in classify("", text)["topics"]
+
+
+# ---- roles: who did what to whom
 @pytest.mark.parametrize(
-    "text",
+    ("text", "topic", "expected"),
     [
-        "Полиция қызметкерлері ұсталған белсендіні азаптады.",
-        "Тергеу изоляторында азаптау фактісі анықталды, полиция қызметкерлері азаптаған.",
+        ("Полицейские избили задержанного в отделе полиции.", "torture", True),
+        ("Задержанный избил полицейского в отделе полиции.", "torture", False),
+        ("Мужчина напал на полицейского и избил его.", "torture", False),
+        ("The guards beat the prisoners with batons.", "torture", True),
+        ("Protesters attacked police officers with stones.", "torture", False),
+        ("Полиция задержала журналиста на пикете.", "detention", True),
+        ("Суд приговорил полицейских, пытавших активиста, к пяти годам.", "detention", False),
+        ("Осуждённого за терроризм этапировали в колонию.", "detention", False),
+        ("Бывшего акима задержали по подозрению во взятке.", "detention", False),
+        ("Активиста обвиняют в участии в запрещённой организации ДВК.", "art405", True),
+        ("Сторонники ДВК вышли на митинг, полиция их задержала.", "art405", False),
     ],
 )
-def test_kazakh_suffixes_torture(text: str) -> None:
-    assert "torture" in classify("", text)["topics"]
+def test_roles(text: str, topic: str, expected: bool) -> None:
+    assert (topic in classify("", text)["topics"]) is expected
 
 
-def test_kazakh_detention_suffixes() -> None:
-    out = classify("", "Митингке шыққан белсенділер полиция бөліміне апарылып, ұсталды.")
-    assert "detention" in out["topics"]
+# ---- each rule runs only in its language
+def test_spanish_tortura_does_not_flag() -> None:
+    text = "La policía fue acusada de tortura contra los detenidos en la comisaría."
+    assert classify("", text)["topics"] == []
 
 
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
-        ("Судебные исполнители наложили арест на имущество и счета должника.", "detention"),
-        ("Из-за тумана задерживаются рейсы в аэропорту Астаны.", "detention"),
-        ("Torture test: this rugged laptop survived a two-metre drop test.", "torture"),
-        ("Film review: the director stages torture scenes, and the actor is superb.", "torture"),
-        ("Жара, духота в вагоне — настоящая пытка для пассажиров.", "torture"),
-        ("Астанада көше атаулары өзгереді, жаңа көшелерге атау берілді.", "art405"),
-    ],
-)
-def test_negative_contexts(text: str, topic: str) -> None:
-    assert topic not in classify("", text)["topics"]
+def test_rule_languages_are_enforced() -> None:
+    rules = load_rules()
+    english_only = [r for t in rules.topics for r in t.rules if r.langs == ("en",)]
+    assert all(not r.applies_to("ru") for r in english_only)
+    kazakh = next(r for r in rules.topics[0].rules if "kk" in r.langs)
+    assert kazakh.applies_to("kk") and kazakh.applies_to("ky")  # short Kazakh taken for Kyrgyz
 
 
-def test_ustaz_is_not_detention() -> None:
-    text = "Мектеп ұстазы белсенді оқушыларды митингке емес, олимпиадаға дайындады."
-    assert "detention" not in classify("", text)["topics"]
+# ---- long pages: related-headline blocks are skipped, sentences judged on their own
+def test_related_headlines_block_is_ignored() -> None:
+    headlines = "\n".join(
+        [
+            "Полиция задержала активистов у здания акимата",
+            "Суд приговорил журналиста к десяти суткам ареста",
+            "Правозащитники сообщили о пытках в колонии",
+            "В Астане прошёл фестиваль уличной еды и музыки",
+        ]
+    )
+    page = "Футбол: «Кайрат» сыграл вничью с «Астаной».\n\n" + headlines
+    assert classify("", page)["topics"] == []
 
 
+def test_long_page_is_judged_on_its_sentences() -> None:
+    noise = "Кража, мошенничество и фильм о тюрьме обсуждались в другом разделе. "
+    page = noise * 40 + "Полиция задержала активистку на одиночном пикете. " + noise * 40
+    assert len(page) > 5000
+    assert "detention" in classify("", page)["topics"]
+
+
+def test_sentence_split_keeps_abbreviations_and_cuts_run_ons() -> None:
+    text = "Его судят по ст. 405 УК. Адвокат не согласен. " + "слово " * 200
+    spans = sentences(text)
+    assert text[spans[0].start : spans[0].end] == "Его судят по ст. 405 УК."
+    assert all(s.end - s.start <= 400 for s in spans)
+
+
+# ---- entities
 @pytest.mark.parametrize(
     ("text", "articles"),
     [
         ("Его судят по ст. 405 ч. 2 УК РК.", ["405"]),
         ("Дело возбуждено по статье 146 Уголовного кодекса.", ["146"]),
         ("Оған 405-бабы бойынша айып тағылды.", ["405"]),
-        ("Белсенді 174-бап бойынша сотталды.", ["174"]),
         ("He was charged under Article 405 Part 2 of the Criminal Code.", ["405"]),
         ("Штраф по статье 488 КоАП, а потом дело по статьи 174 УК.", ["174"]),
     ],
@@ -105,9 +168,7 @@ def test_articles(text: str, articles: list[str]) -> None:
     [
         ("Суд в Уральске и полиция Шымкента.", ["Oral", "Shymkent"]),
         ("Ақтөбеде және Алматыда митинг өтті.", ["Aktobe", "Almaty"]),
-        ("В Алма-Ате и Нур-Султане прошли акции.", ["Almaty", "Astana"]),
         ("Protests in Aqtobe and Nur-Sultan.", ["Aktobe", "Astana"]),
-        ("В Актюбинской области задержали активиста.", ["Aktobe Region"]),
     ],
 )
 def test_places(text: str, places: list[str]) -> None:
@@ -115,38 +176,16 @@ def test_places(text: str, places: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "Райхерт подал жалобу.",
-        "Суд над Райхертом.",
-        "Адвокат Райхерта.",
-        "Райхерту отказали.",
-        "Райхертке қатысты іс.",
-        "Roman Reikhert appealed.",
-    ],
+    "text", ["Суд над Райхертом.", "Райхертке қатысты іс.", "Roman Reikhert appealed."]
 )
 def test_person_case_endings(text: str) -> None:
     assert classify("", text)["persons"] == ["Roman Reikhert"]
 
 
-def test_person_variants_and_first_name_rule() -> None:
-    assert classify("", "Askhat Zheksebayer stays in SIZO.")["persons"] == ["Askhat Zheksebayev"]
-    assert classify("", "Barlyk Mendygazyev said.")["persons"] == ["Barlyk Mendygaziyev"]
-    assert classify("", "Жанболат Мамайдың ісі.")["persons"] == ["Zhanbolat Mamay"]
-    assert classify("", "Хан Мамай в истории Орды.")["persons"] == []
-
-
-def test_foreign_torture_flagged_but_marked() -> None:
-    out = classify("", "In a Saratov prison, guards tortured inmates; torture videos were leaked.")
-    assert "torture" in out["topics"] and out["kz_relevant"] is False
-
-
 SCAN_TEXTS = [
-    "Полиция задержала активистов у акимата; «Көше партиясы» и ДВК упомянуты в суде.",
     "ПОЛИЦИЯ ЗАДЕРЖАЛА АКТИВИСТОВ: 15 суток ареста, статья 405 УК, ИВС Караганды.",
     "Белсенділер ұсталды, 10 тәулік әкімшілік қамау; Ақтөбеде İstanbul-style SIZO.",
-    "Police detained 12 protesters in Almaty; torture test of a rugged laptop.",
-    "Oralda belsendi ustaldy; ۇستالدى ميتينگ; ١٥ тәулік; Kazakistan condannato.",
+    "Oralda belsendi ustaldy; ۇستالدى ميتينگ; ١٥ тәулік; 405-bap.",
 ]
 
 
@@ -156,39 +195,3 @@ def test_scanner_finds_what_finditer_finds(text: str) -> None:
     found = rules.scanner.scan(text)
     for pattern in rules.scanner.patterns:
         assert found.spans(pattern) == [m.span() for m in pattern.finditer(text)], pattern
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Суд приговорил участника ДВК к четырём годам лишения свободы.",
-        "Политзаключённого журналиста освободили из колонии досрочно.",
-        "Белсенді бес жылға бас еркіндігінен айырылып, колонияда жазасын өтеп жатыр.",
-        "Правоохранители избивали задержанного, а затем пытали его в отделе.",
-    ],
-)
-def test_new_general_positives(text: str) -> None:
-    out = classify("", text)
-    assert out["flagged"], out["scores"]
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
-        ("Если вас задержали на пикете, что делать: памятка юриста для активистов.", "detention"),
-        ("Задержаны подозреваемые в нападении на журналиста телеканала.", "detention"),
-        ("Активиста приговорили к шести годам лишения свободы за сепаратизм.", "detention"),
-        ("Белсендіге бес жылға бас бостандығынан айыру жазасы сұралды.", "detention"),
-        ("Ablyazov was convicted in absentia; the DCK was declared extremist.", "art405"),
-    ],
-)
-def test_new_general_negatives(text: str, topic: str) -> None:
-    assert topic not in classify("", text)["topics"]
-
-
-def test_watch_list_person_counts_as_political_context() -> None:
-    out = classify("", "Суд приговорил Розу Тулетаеву к пяти годам лишения свободы.")
-    assert out["topics"] == ["detention"] and out["persons"] == ["Roza Tuletayeva"]
-    assert "detention" not in classify("", "Суд приговорил жителя к пяти годам лишения свободы.")[
-        "topics"
-    ]

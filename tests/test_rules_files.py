@@ -1,65 +1,101 @@
-"""Rule files: every example sentence behaves, and broken files fail loudly."""
+"""Rule, concept and table files: every example sentence behaves, broken files fail loudly."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from classifiers import RulesError, classify, load_rules
+from classifiers.lexicon import LEXICON_DIR
 from classifiers.rules import RULES_DIR
 
 RULES = load_rules()
 EXAMPLES = [
-    (t.topic, text, positive)
+    pytest.param(t.topic, text, positive, id=f"{t.topic}-{'pos' if positive else 'neg'}-{i}")
     for t in RULES.topics
     for positive, texts in ((True, t.positive_examples), (False, t.negative_examples))
-    for text in texts
+    for i, text in enumerate(texts)
 ]
 
 
 @pytest.mark.parametrize(("topic", "text", "positive"), EXAMPLES)
 def test_rule_file_examples(topic: str, text: str, positive: bool) -> None:
-    assert (topic in classify("", text)["topics"]) is positive
+    result = classify("", text)
+    assert (topic in result["topics"]) is positive, (result["scores"], result["evidence"])
 
 
-def test_every_topic_has_examples() -> None:
+def test_every_topic_has_examples_in_every_language() -> None:
     for topic in RULES.topics:
-        assert len(topic.positive_examples) >= 3 and len(topic.negative_examples) >= 3
+        assert len(topic.positive_examples) >= 5 and len(topic.negative_examples) >= 5
+        langs = {classify("", t)["lang"] for t in topic.positive_examples}
+        assert {"ru", "kk", "en"} <= langs, topic.topic
 
 
-def _write_rules(tmp_path: Path, detention_text: str) -> Path:
-    for name in ("torture", "art405"):
-        (tmp_path / f"{name}.toml").write_text((RULES_DIR / f"{name}.toml").read_text("utf-8"))
-    (tmp_path / "detention.toml").write_text(detention_text, encoding="utf-8")
-    return tmp_path
+def _copy_rules(tmp_path: Path) -> tuple[Path, Path]:
+    rules = tmp_path / "rules"
+    words = tmp_path / "lexicon"
+    shutil.copytree(RULES_DIR, rules)
+    shutil.copytree(LEXICON_DIR, words)
+    return rules, words
 
 
-GOOD_HEAD = 'topic = "detention"\nthreshold = 0.5\n'
-GOOD_TERM = '[[term]]\nid = "x.one"\nlang = ["ru"]\npattern = \'задерж\\w*\'\nweight = 0.5\n'
+HEAD = 'topic = "detention"\nthreshold = 0.5\n'
+RULE = '[[rule]]\nid = "x.one"\nlang = ["ru"]\nall = ["detain_act"]\nweight = 0.9\n'
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (GOOD_HEAD + GOOD_TERM.replace("weight = 0.5", "weight = 0.5\ncolour = 1"), "colour"),
-        (GOOD_HEAD + GOOD_TERM.replace("задерж\\w*", "задерж(\\w*"), "bad regex"),
-        (GOOD_HEAD + GOOD_TERM.replace("weight = 0.5\n", ""), "missing required key 'weight'"),
-        (GOOD_HEAD + GOOD_TERM.replace('["ru"]', '["xx"]'), "lang"),
-        ('topic = "detention"\n' + GOOD_TERM, "threshold"),
-        (GOOD_HEAD + GOOD_TERM + GOOD_TERM, "duplicate rule id"),
-        (GOOD_HEAD + "[[term]\n", "invalid TOML"),
+        (HEAD + RULE.replace("weight = 0.9", "weight = 0.9\ncolour = 1"), "colour"),
+        (HEAD + RULE.replace("detain_act", "xx_act"), "unknown concept(s) in 'all': xx_act"),
+        (HEAD + RULE.replace("weight = 0.9\n", ""), "missing required key 'weight'"),
+        (HEAD + RULE.replace('["ru"]', '["xx"]'), "lang"),
+        (HEAD + RULE.replace("weight = 0.9", "weight = 0.9\nscope = \"page\""), "scope"),
+        ('topic = "detention"\n' + RULE, "threshold"),
+        (HEAD + RULE + RULE, "duplicate rule id"),
+        (HEAD + "[[rule]\n", "invalid TOML"),
     ],
 )
-def test_broken_rule_file_names_file_and_rule(tmp_path: Path, body: str, message: str) -> None:
-    rules_dir = _write_rules(tmp_path, body)
+def test_broken_rule_file_names_file_rule_and_problem(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    rules, words = _copy_rules(tmp_path)
+    (rules / "detention.toml").write_text(body, encoding="utf-8")
     with pytest.raises(RulesError) as err:
-        load_rules(rules_dir)
+        load_rules(rules, lexicon_dir=words)
     assert "detention.toml" in str(err.value) and message in str(err.value)
+    if "id=" in str(err.value):
+        assert "x.one" in str(err.value)
 
 
-def test_valid_custom_rules_dir_is_used(tmp_path: Path) -> None:
-    rules = load_rules(_write_rules(tmp_path, GOOD_HEAD + GOOD_TERM))
-    assert classify("", "Полиция задержала мужчину.", rules=rules)["topics"] == ["detention"]
-    assert load_rules(tmp_path) is rules  # compiled once, cached
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('[broken]\nru = ["пытка"]\ncolour = "red"\n', "colour"),
+        ('[broken]\nnote = "nothing"\n', "no words and no regex"),
+        ('[broken]\nregex = ["(unclosed"]\n', "bad regex"),
+        ('[broken]\nkk = ["ұста:x"]\n', "class must be"),
+        ('[broken]\nen = ["tort* chamber"]\n', "phrase must start with a plain word"),
+        ('[torture_word]\nen = ["again"]\n', "defined twice"),
+    ],
+)
+def test_broken_concept_file_names_file_concept_and_problem(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    rules, words = _copy_rules(tmp_path)
+    (words / "zz_broken.toml").write_text(entry, encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(rules, lexicon_dir=words)
+    assert message in str(err.value)
+    assert "zz_broken.toml" in str(err.value) or "Kazakh entry" in str(err.value)
+
+
+def test_valid_custom_rules_dir_is_used_and_cached(tmp_path: Path) -> None:
+    rules, words = _copy_rules(tmp_path)
+    (rules / "detention.toml").write_text(HEAD + RULE, encoding="utf-8")
+    loaded = load_rules(rules, lexicon_dir=words)
+    assert classify("", "Полиция задержала мужчину.", rules=loaded)["topics"] == ["detention"]
+    assert load_rules(rules, lexicon_dir=words) is loaded
 

@@ -1,0 +1,275 @@
+"""Concepts: named word lists whose forms are generated, and one pass that finds them.
+
+A concept file (``classifiers/lexicon/*.toml``) maps a concept name to entries per
+language: ``ru`` lemmas whose every form pymorphy3 generates (``полицейский:nomn,ablt``
+keeps only the forms of those cases; ``=полиции`` is one exact form), ``kk`` stems with a
+class (``ұста:v``, ``белсенді:n``: forms from ``kazakh.py``, also in Latin and Arabic
+script), ``en`` words (``detain*`` = any word starting so), ``other`` words for the
+neighbouring languages, and ``any`` tokens for every language (ДВК, KNB). Several words in
+one entry are a phrase of consecutive tokens. ``regex`` patterns are found by the scanner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .kazakh import fold, load_kazakh
+from .validate import RulesError, check_keys, compile_regex, read_toml
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+LANG_KEYS = ("ru", "kk", "en", "other", "any")
+# Languages a short Kazakh text is most often taken for: Kazakh forms are looked for there too.
+KAZAKH_NEIGHBOURS = frozenset({"ky", "tt", "ba", "uz", "tr", "az", "tk"})
+TOKEN_RE = re.compile(r"\w+(?:['’‘ʻʼ`]\w+)*")
+_APOSTROPHES = {c: "'" for c in "’‘ʻʼ`"}
+_FOLD_ALIGNED = str.maketrans(
+    {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0621": " ", "\u0640": " ",
+     **_APOSTROPHES}
+)
+_CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one token may be: exact forms, word starts (``x*``), or start + ending pairs."""
+
+    forms: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    paradigms: tuple[tuple[str, frozenset[str]], ...] = ()
+    gap: bool = False  # "...": up to GAP tokens of anything
+
+    def accepts(self, token: str) -> bool:
+        """Is ``token`` (folded) one of the forms this spec stands for?"""
+        if token in self.forms or any(token.startswith(p) for p in self.prefixes):
+            return True
+        return any(token.startswith(s) and token[len(s) :] in e for s, e in self.paradigms)
+
+
+Found = tuple[str, int, int]
+Token = tuple[str, int, int]
+GAP = 3
+MEMO_SIZE = 200_000  # distinct tokens remembered per matcher (a few tens of MB at most)
+
+
+def _match_rest(rest: tuple[Spec, ...], tokens: list[Token], k: int) -> int | None:
+    """Index of the last token when ``rest`` matches from token ``k`` on, else None."""
+    if not rest:
+        return k - 1
+    spec, tail = rest[0], rest[1:]
+    if spec.gap:
+        for skip in range(GAP + 1):
+            end = _match_rest(tail, tokens, k + skip)
+            if end is not None:
+                return end
+        return None
+    if k < len(tokens) and spec.accepts(tokens[k][0]):
+        return _match_rest(tail, tokens, k + 1)
+    return None
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Forms of one language group -> concept names: exact, word starts, paradigms, phrases."""
+
+    single: dict[str, tuple[str, ...]]
+    prefixes: dict[str, tuple[str, ...]]
+    stems: dict[str, tuple[tuple[frozenset[str], str], ...]]
+    phrases: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]
+    lengths: dict[str, tuple[int, ...]]  # first two letters -> lengths of word starts
+    memo: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def concepts(self, token: str) -> list[str]:
+        """Concepts a single (folded) token stands for, remembered: words repeat a lot."""
+        found = self.memo.get(token)
+        if found is None:
+            if len(self.memo) > MEMO_SIZE:
+                self.memo.clear()
+            found = self.memo[token] = self._concepts(token)
+        return found
+
+    def _concepts(self, token: str) -> list[str]:
+        """Concepts a single token stands for."""
+        out = list(self.single.get(token, ()))
+        for n in self.lengths.get(token[:2], ()) + self.lengths.get(token[:1], ()):
+            if n > len(token):
+                continue
+            start = token[:n]
+            out.extend(self.prefixes.get(start, ()))
+            out.extend(c for ends, c in self.stems.get(start, ()) if token[n:] in ends)
+        return out
+
+    def find(self, text: str) -> Iterator[Found]:
+        """(concept, start, end) for every concept form in ``text``."""
+        folded = _fold_aligned(text)
+        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
+        for i, (token, start, end) in enumerate(tokens):
+            for concept in self.concepts(token):
+                yield concept, start, end
+            for rest, concept in self.phrases.get(token, ()):
+                last = _match_rest(rest, tokens, i + 1)
+                if last is not None:
+                    yield concept, start, tokens[last][2]
+
+
+def _fold_aligned(text: str) -> str:
+    """``fold`` with every position kept (hamza/tatweel become spaces, NFC skipped)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower()[0] for c in text)
+    return low.translate(_FOLD_ALIGNED)
+
+
+@lru_cache(maxsize=1)
+def _morph():  # noqa: ANN202 - pymorphy3 has no type hints
+    """The pymorphy3 analyser (Russian dictionaries), loaded once."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=4096)
+def russian_forms(entry: str) -> frozenset[str]:
+    """All forms of a Russian lemma; ``лемма:nomn,ablt`` keeps the forms of those cases."""
+    word, _, tags = entry.partition(":")
+    wanted = {t.strip() for t in tags.split(",") if t.strip()}
+    morph = _morph()
+    parses = [p for p in morph.parse(word) if fold(p.normal_form) == fold(word)]
+    forms = set() if wanted else {word}
+    for parse in parses[:2] or morph.parse(word)[:1]:
+        forms.update(
+            f.word for f in parse.lexeme if not wanted or wanted & set(f.tag.grammemes)
+        )
+    return frozenset(fold(f) for f in forms)
+
+
+def _token_spec(word: str, lang: str) -> Spec:
+    """Forms one word of an entry stands for, by the conventions of its language."""
+    if word == "...":
+        return Spec(gap=True)
+    if word.endswith("*"):
+        return Spec(prefixes=(fold(word[:-1]),))
+    if word.startswith("=") and lang == "kk":  # one form, but in every script
+        return Spec(frozenset(load_kazakh().spellings(fold(word[1:]))))
+    if word.startswith("="):
+        return Spec(frozenset({fold(word[1:])}))
+    if lang == "ru" and re.search(r"[а-яё]", word.lower()):
+        return Spec(frozenset(russian_forms(word)))
+    if lang == "kk":
+        pairs = load_kazakh().paradigms(word)
+        exact = frozenset(s for s, e in pairs if e == {""})
+        return Spec(exact, paradigms=tuple((s, e) for s, e in pairs if e != {""}))
+    return Spec(frozenset({fold(word)}))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled concepts: one matcher per language group and the regex concepts."""
+
+    names: frozenset[str]
+    matchers: dict[str, Matcher]
+    regexes: dict[str, re.Pattern[str]]
+
+    def matcher(self, lang: str) -> Matcher:
+        """The matcher for a text in ``lang`` (ru, kk, en, Kazakh's neighbours, other)."""
+        if lang in KAZAKH_NEIGHBOURS:
+            return self.matchers["turkic"]
+        return self.matchers.get(lang, self.matchers["other"])
+
+
+def _add(table: dict[str, list[str]], key: str, concept: str) -> None:
+    """Append ``concept`` to ``table[key]`` once."""
+    bucket = table.setdefault(key, [])
+    if concept not in bucket:
+        bucket.append(concept)
+
+
+def _build_matcher(entries: list[tuple[str, str, str, str]]) -> Matcher:
+    """Index (concept, language, entry, where) of one language group."""
+    single: dict[str, list[str]] = {}
+    prefixes: dict[str, list[str]] = {}
+    stems: dict[str, list[tuple[frozenset[str], str]]] = {}
+    phrases: dict[str, list[tuple[tuple[Spec, ...], str]]] = {}
+    for concept, lang, entry, where in entries:
+        specs = [_token_spec(w, lang) for w in entry.split()]
+        if any(not (s.forms or s.prefixes or s.paradigms or s.gap) for s in specs):
+            raise RulesError(f"{where}: {entry!r}: no word forms (check the lemma and tags)")
+        first, rest = specs[0], tuple(specs[1:])
+        if rest:
+            if rest[-1].gap:
+                raise RulesError(f"{where}: {entry!r}: a phrase cannot end with '...'")
+            if first.prefixes or first.paradigms or first.gap:
+                raise RulesError(f"{where}: {entry!r}: a phrase must start with a plain word")
+            for form in first.forms:
+                phrases.setdefault(form, []).append((rest, concept))
+            continue
+        for form in first.forms:
+            _add(single, form, concept)
+        for prefix in first.prefixes:
+            _add(prefixes, prefix, concept)
+        for start, ends in first.paradigms:
+            if not start:
+                raise RulesError(f"{where}: {entry!r}: a Kazakh stem needs 2 letters or more")
+            stems.setdefault(start, []).append((ends, concept))
+    return Matcher(
+        single={k: tuple(v) for k, v in single.items()},
+        prefixes={k: tuple(v) for k, v in prefixes.items()},
+        stems={k: tuple(v) for k, v in stems.items()},
+        phrases={k: tuple(v) for k, v in phrases.items()},
+        lengths=_lengths_by_head([*prefixes, *stems]),
+    )
+
+
+def _lengths_by_head(starts: list[str]) -> dict[str, tuple[int, ...]]:
+    """For each first two letters (one for one-letter starts), the lengths of word starts."""
+    out: dict[str, set[int]] = {}
+    for start in starts:
+        out.setdefault(start[:2], set()).add(len(start))
+    return {head: tuple(sorted(lengths)) for head, lengths in out.items()}
+
+
+def _read_concepts(directory: Path) -> dict[str, dict]:
+    """All concept tables of a directory, validated; names unique across files."""
+    concepts: dict[str, dict] = {}
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise RulesError(f"{directory}: no concept files")
+    for path in files:
+        for name, table in read_toml(path).items():
+            where = f"{path.name}: [{name}]"
+            if name in concepts:
+                raise RulesError(f"{where}: concept defined twice")
+            check_keys(table, where, {}, _CONCEPT_KEYS)
+            if not any(table.get(k) for k in (*LANG_KEYS, "regex")):
+                raise RulesError(f"{where}: no words and no regex")
+            concepts[name] = {**table, "_where": where}
+    return concepts
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Read every concept file and generate the forms of every entry."""
+    concepts = _read_concepts(directory)
+    groups: dict[str, list[tuple[str, str, str, str]]] = {
+        g: [] for g in ("ru", "kk", "en", "other")
+    }
+    regexes: dict[str, re.Pattern[str]] = {}
+    for name, table in concepts.items():
+        for lang in LANG_KEYS:
+            targets = groups if lang == "any" else (lang,)
+            for entry in table.get(lang, []):
+                if not entry.split():
+                    raise RulesError(f"{table['_where']}: empty entry in {lang}")
+                for group in targets:
+                    groups[group].append((name, lang, entry, table["_where"]))
+        if table.get("regex"):
+            regexes[name] = compile_regex("|".join(table["regex"]), f"{table['_where']} regex")
+    groups["turkic"] = groups["kk"] + [e for e in groups["other"] if e[1] != "any"]
+    return Lexicon(
+        names=frozenset(concepts),
+        matchers={g: _build_matcher(e) for g, e in groups.items()},
+        regexes=regexes,
+    )
