@@ -91,7 +91,6 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
           command: str = "crawl") -> CrawlReport:
     """The crawl as `newsmon crawl` and `newsmon run` do it; AlreadyRunning if locked."""
     sources = select_sources(sources_path, only)
-    checked_rules()  # a broken rule file stops the run before any page is fetched
     overrides = dict(overrides or {})
     holder = ""
     if redis_url := os.environ.get("NEWSMON_REDIS_URL"):
@@ -106,6 +105,7 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
         overrides = {**redis_settings(redis_url), **overrides}
         holder = "worker-" + os.environ.get("NEWSMON_REDIS_WORKER", "1")
     with run_lock(app.db_path, command, holder):
+        checked_rules()  # a broken rule file stops the run before any page is fetched
         return crawl_sources(app, sources, since, overrides, command)
 
 
