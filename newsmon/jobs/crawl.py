@@ -38,6 +38,18 @@ class CrawlReport:
             return EXIT_ALL_FAILED
         return EXIT_FAILURES if self.run["errors"] else EXIT_OK
 
+    def format(self) -> str:
+        """One line per source and a total (`-v`)."""
+        return format_report(self)
+
+    def failing_lines(self, app: AppContext) -> list[str]:
+        """One line per source with failures: what cron mails."""
+        return failing_sources(app, self.run["id"])
+
+    @property
+    def recorded_in(self) -> str:
+        return f"recorded in crawl_errors for run {self.run['id']}"
+
 
 def select_sources(path: str | Path | None, only: tuple[str, ...] = ()) -> list[Source]:
     """The enabled sources of `path`, or exactly those named by --only (enabled or not)."""
@@ -134,12 +146,23 @@ def failing_sources(app: AppContext, run_id: int) -> list[str]:
                           [run_id]).fetchall()
     finally:
         db.close()
-    by_source: dict[str, Counter[str]] = {}
+    failures: dict[str, Counter[tuple[str, str]]] = {}
     for source, stage, reason in rows:
-        by_source.setdefault(source or "?", Counter())[f"{stage}: {reason_class(reason)}"] += 1
+        failures.setdefault(source or "?", Counter())[(stage, reason_class(reason))] += 1
+    return failure_lines(failures)
+
+
+def failure_lines(failures: dict[str, Counter[tuple[str, str]]]) -> list[str]:
+    """Per source (stage, reason) counts -> `name: N failed, mostly REASON (×n in STAGES)`."""
     lines = []
-    for source, reasons in sorted(by_source.items()):
-        (main, count), total = reasons.most_common(1)[0], sum(reasons.values())
+    for source, counts in sorted(failures.items()):
+        reasons: Counter[str] = Counter()
+        stages: dict[str, set[str]] = {}
+        for (stage, reason), count in counts.items():
+            reasons[reason] += count
+            stages.setdefault(reason, set()).add(stage)
+        main, count = reasons.most_common(1)[0]
         more = f"; {len(reasons) - 1} other reason(s)" if len(reasons) > 1 else ""
-        lines.append(f"  {source}: {total} failed, mostly {main} (×{count}){more}")
+        lines.append(f"  {source}: {reasons.total()} failed, mostly {main} "
+                     f"(×{count} in {', '.join(sorted(stages[main]))}){more}")
     return lines
