@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,20 +105,22 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
     """The crawl as `newsmon crawl` and `newsmon run` do it; AlreadyRunning if locked."""
     sources = select_sources(sources_path, only)
     checked_rules()  # a broken rule file stops the run before any page is fetched
-    overrides = dict(overrides or {})
-    holder = ""
     if redis_url := os.environ.get("NEWSMON_REDIS_URL"):
-        # Several `newsmon crawl` workers share one queue and dupefilter (docs/scaling.md);
-        # each holds the lock of its own worker name, so workers may share the database.
-        try:
-            from crawler.scaleout import redis_settings
-            from crawler.scaleout.scheduler import SourceScheduler  # noqa: F401 - the extra
-        except ImportError:
+        # Scale-out: crawler processes share one request queue and push what they find to
+        # `newsmon ingest` (docs/scaling.md); each holds the lock of its own worker name.
+        if command != "crawl":
+            raise ConfigError(f"newsmon {command}: NEWSMON_REDIS_URL is set (scale-out mode): "
+                              "run `newsmon crawl` on the crawler machines and `newsmon "
+                              "ingest`, then `newsmon digest`, beside the database")
+        if importlib.util.find_spec("scrapy_redis") is None:
             raise ConfigError("NEWSMON_REDIS_URL is set but scrapy-redis is not installed "
-                              "(pip install 'newsmon[scale]')") from None
-        overrides = {**redis_settings(redis_url), **overrides}
+                              "(pip install 'newsmon[scale]')")
+        from newsmon.jobs.scaleout import push_crawl
+
         holder = "worker-" + os.environ.get("NEWSMON_REDIS_WORKER", "1")
-    with run_lock(app.db_path, command, holder):
+        with run_lock(app.db_path, command, holder):
+            return push_crawl(sources, redis_url, since, overrides)
+    with run_lock(app.db_path, command):
         return crawl_sources(app, sources, since, overrides, command)
 
 
