@@ -75,7 +75,8 @@ def slow(route, delay: float):
     return render
 
 
-def news_site(server: SiteServer, folder: Path, count: int, delay: float = 0.0) -> dict:
+def news_site(server: SiteServer, folder: Path, count: int, delay: float = 0.0,
+              with_gone: bool = True) -> dict:
     """The site (the two newest flagged, the two oldest gone: 404 and 410), its sources file."""
     articles = make_articles(count, sections=("kazakhstan",))
     for record in articles[:2]:
@@ -83,7 +84,8 @@ def news_site(server: SiteServer, folder: Path, count: int, delay: float = 0.0) 
     site = pangea_site(articles, server.base_url, feed_size=10, page_size=8)
     path_of = {r["id"]: next(p for p in site if p.endswith(f"/{r['id']}.html")
                              and p.count("/") == 3) for r in articles}
-    gone = {path_of[articles[-1]["id"]]: 404, path_of[articles[-2]["id"]]: 410}
+    gone = {path_of[articles[-1]["id"]]: 404, path_of[articles[-2]["id"]]: 410} \
+        if with_gone else {}
     for path, status in gone.items():
         site[path] = html("<html><body><h1>Страница не найдена</h1></body></html>", status)
     server.pages.update({p: slow(r, delay) if p.startswith("/a/") else r
@@ -95,13 +97,14 @@ def news_site(server: SiteServer, folder: Path, count: int, delay: float = 0.0) 
     flagged = {server.base_url + path_of[r["id"]]: site[path_of[r["id"]]]({}).body
                for r in articles[:2]}
     return {"sources": sources, "gone": {server.base_url + p: s for p, s in gone.items()},
+            "feed": site.feeds[0],
             "articles": articles, "flagged_bodies": flagged}
 
 
-def crawler(redis: RedisServer, site: dict, folder: Path, name: str):
+def crawler(redis: RedisServer, site: dict, folder: Path, name: str, run: str = "test-run"):
     """One `newsmon crawl` process of the scale-out mode, as cron starts it on a machine."""
     folder.mkdir(exist_ok=True)
-    env = {"NEWSMON_REDIS_URL": redis.url, "NEWSMON_REDIS_RUN": "test-run",
+    env = {"NEWSMON_REDIS_URL": redis.url, "NEWSMON_REDIS_RUN": run,
            "NEWSMON_REDIS_WORKER": name}
     return newsmon_popen("crawl", "--sources", str(site["sources"]), *FAST,
                          "-s", f"USER_AGENT=crawler-{name}", env=env, cwd=folder)
@@ -193,6 +196,30 @@ def test_a_404_and_a_410_in_scale_out_mode_are_two_recorded_errors_and_exit_1(
         (url, f"HTTP {status}") for url, status in site["gone"].items())
     assert rows(db_path, "SELECT status, items_new, errors FROM crawl_runs") == [
         ("errors", 2, 2)]
+
+
+@pytest.mark.e2e
+def test_crawlers_without_a_database_still_crawl_incrementally(
+        tmp_path: Path, redis: RedisServer, processes: list) -> None:
+    db_path = tmp_path / "newsmon.db"
+    ingest_args = ["--db", str(db_path), "ingest", "--wait", "0.2"]
+    with SiteServer() as server:
+        site = news_site(server, tmp_path, 6, with_gone=False)
+        for run in ("run-1", "run-2"):
+            server.clear_log()
+            proc = crawler(redis, site, tmp_path / "a", "a", run=run)
+            processes.append(proc)
+            _, stderr = proc.communicate(timeout=120)
+            assert proc.returncode == 0, stderr
+            result = CliRunner().invoke(cli, ingest_args, env={"NEWSMON_REDIS_URL": redis.url})
+            assert result.exit_code == 0, result.output
+        second = list(server.requests)
+
+    assert [r.path for r in second if r.path.startswith("/a/")] == []  # all known
+    (feed,) = [r for r in second if r.path == site["feed"]]
+    assert "If-None-Match" in feed.headers or "If-Modified-Since" in feed.headers
+    assert rows(db_path, "SELECT status, items_new, items_unchanged FROM crawl_runs "
+                         "ORDER BY id") == [("ok", 6, 0), ("ok", 0, 0)]
 
 
 @pytest.mark.e2e

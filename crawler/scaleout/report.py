@@ -23,6 +23,7 @@ from crawler import signals as newsmon_signals
 from crawler.extensions.health import SourceHealthRecorder, reason_class
 from crawler.extensions.recorder import CrawlRecorder
 from crawler.scaleout.queue import Funnel, open_redis, redis_errors
+from crawler.scaleout.state import load_state
 from crawler.scaleout.wire import Message, encode
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,18 @@ class FunnelReporter(CrawlRecorder):
         self.health.spider_opened(spider)
         self.worker = worker_id(spider)
         self.send("start", {"source": spider.source.name})
+        self.remember(spider)
+
+    def remember(self, spider: Any) -> None:
+        """Give the spider what earlier runs stored, as it reads it from a database itself
+        (`NewsSpider.configure`); before its first request, so feeds get conditional GETs."""
+        try:
+            known, feeds = load_state(funnel_for(self.url).client, spider.source.name)
+        except redis_errors() as exc:
+            queue_lost(self.crawler, exc)
+            return
+        spider.known = {spider.adapter.article_key(url): stamp for url, stamp in known.items()}
+        spider.saved_validators = feeds
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         # The spider keeps validators only of feeds whose every article was handled; it

@@ -41,6 +41,15 @@ class WriteCounts:
     runs_closed: list[int] = field(default_factory=list)
 
 
+@dataclass
+class StateChanges:
+    """What a committed batch changed of the crawlers' memory (`crawler.scaleout.state`)."""
+
+    articles: list[tuple[str, str, str | None]] = field(default_factory=list)
+    feeds: dict[str, tuple[str, str]] = field(default_factory=dict)
+    forgotten: list[str] = field(default_factory=list)
+
+
 class _Stats:
     """The part of Scrapy's stats collector the stages use."""
 
@@ -70,9 +79,11 @@ class FunnelWriter:
         self.snapshot = SnapshotPipeline.from_crawler(host)  # type: ignore[arg-type]
         self.store.db = self.snapshot.db = db
         self.counts = WriteCounts()
+        self.changes = StateChanges()
 
     def write_batch(self, frames: list[bytes]) -> None:
         """Write `frames` in one transaction (skipping those written before)."""
+        self.changes = StateChanges()
         with self.db.atomic():
             for frame in frames:
                 self.write_frame(frame)
@@ -87,9 +98,12 @@ class FunnelWriter:
                            [message.id]).fetchone():
             self.counts.messages["already written"] += 1
             return
+        changes = StateChanges()
         try:
             with self.db.atomic():
-                getattr(self, f"on_{message.kind}")(message)
+                getattr(self, f"on_{message.kind}")(message, changes)
+            self.changes.articles += changes.articles
+            self.changes.feeds.update(changes.feeds)
         except Exception as exc:  # one bad message must not stop the others
             logger.exception("could not write %s message %s", message.kind, message.id)
             run_id = self.run_id(message.run, message.at)
@@ -146,6 +160,7 @@ class FunnelWriter:
             self.db.execute("UPDATE funnel_runs SET dirty_feeds = ? WHERE run_key = ?",
                             [json.dumps(sorted(dirty | {feed})), key])
         forget_feed_validators(self.db, [feed])
+        self.changes.forgotten.append(feed)
 
     def close_if_done(self, key: str, run_id: int) -> None:
         """Finish the run once no crawler that started in it is still going."""
@@ -160,7 +175,7 @@ class FunnelWriter:
 
     # -- messages ----------------------------------------------------------------------------
 
-    def on_start(self, message: Message) -> None:
+    def on_start(self, message: Message, changes: StateChanges) -> None:
         run_id = self.run_id(message.run, message.at)
         self.worker(message)
         run = self.db["crawl_runs"].get(run_id)
@@ -168,7 +183,7 @@ class FunnelWriter:
         if (source := message.data.get("source")) and source not in sources:
             self.db["crawl_runs"].update(run_id, {"sources": json.dumps(sources + [source])})
 
-    def on_item(self, message: Message) -> None:
+    def on_item(self, message: Message, changes: StateChanges) -> None:
         run_id = self.run_id(message.run, message.at)
         self.worker(message)
         item = self.store.process_item(message_item(message))
@@ -179,8 +194,9 @@ class FunnelWriter:
                         "WHERE id = ?", [run_id])
         self.db.execute(f"UPDATE funnel_workers SET items_{outcome} = items_{outcome} + 1 "
                         "WHERE run_key = ? AND worker = ?", [message.run, message.worker])
+        changes.articles.append((item.source, item.url, item.fetched_at))
 
-    def on_error(self, message: Message) -> None:
+    def on_error(self, message: Message, changes: StateChanges) -> None:
         run_id = self.run_id(message.run, message.at)
         self.worker(message)
         data = message.data
@@ -188,7 +204,7 @@ class FunnelWriter:
                      data.get("stage", ""), data.get("reason", ""))
         self.counts.items["errors"] += 1
 
-    def on_done(self, message: Message) -> None:
+    def on_done(self, message: Message, changes: StateChanges) -> None:
         run_id = self.run_id(message.run, message.at)
         worker = self.worker(message)
         self.db["funnel_workers"].update((message.run, message.worker),
@@ -202,6 +218,7 @@ class FunnelWriter:
         feeds = {url: tuple(v) for url, v in (message.data.get("feeds") or {}).items()
                  if url not in dirty}
         save_feed_validators(self.db, feeds)
+        changes.feeds.update(feeds)
         self.close_if_done(message.run, run_id)
 
     def save_source_run(self, row: dict[str, Any]) -> None:

@@ -20,12 +20,14 @@ import sqlite_utils
 
 from core.clock import format_utc, now, utc_now
 from crawler.scaleout.queue import Funnel, open_redis, redis_errors, safe_url
+from crawler.scaleout.state import StateMirror
 from crawler.scaleout.wire import QueueUnavailable
 from newsmon.context import AppContext
 from newsmon.errors import EXIT_ALL_FAILED, EXIT_FAILURES, EXIT_OK
 from newsmon.jobs.funnel_writer import FunnelWriter, WriteCounts
 from newsmon.lock import run_lock
 from store import record_error
+from store.feeds import feed_validators
 
 logger = logging.getLogger(__name__)
 
@@ -100,21 +102,34 @@ def ingest(app: AppContext, redis_url: str, *, follow: bool = False,
 def drain(funnel: Funnel, writer: FunnelWriter, *, follow: bool, batch: int, wait: float,
           stale_after: float, stop: Callable[[], bool]) -> None:
     """Leftovers of a killed writer first, then batches until the queue stays empty."""
+    mirror = StateMirror(funnel.client)
     leftovers = funnel.leftovers()
     if leftovers:
         logger.info("re-writing %s message(s) an earlier writer took but never acknowledged",
                     len(leftovers))
-        writer.write_batch(leftovers)
-        funnel.ack(len(leftovers))
+        write(funnel, writer, mirror, leftovers)
+    if not mirror.seeded():  # first start, or Redis restarted without its data
+        db = writer.db
+        mirror.seed(db.execute("SELECT source, url, fetched_at FROM items"),
+                    feed_validators(db))
     while not stop():
         frames = funnel.take(batch, wait)
         if frames:
-            writer.write_batch(frames)  # commits
-            funnel.ack(len(frames))  # only now: a crash before this re-writes the batch
+            write(funnel, writer, mirror, frames)
             continue
         close_stale_runs(writer, stale_after)
         if not follow:
             return
+
+
+def write(funnel: Funnel, writer: FunnelWriter, mirror: StateMirror, frames: list[bytes]
+          ) -> None:
+    """One batch: commit, then acknowledge (a crash before the ack re-writes it), then tell
+    the crawlers what is now known."""
+    writer.write_batch(frames)
+    funnel.ack(len(frames))
+    changes = writer.changes
+    mirror.update(changes.articles, changes.feeds, changes.forgotten)
 
 
 def close_stale_runs(writer: FunnelWriter, stale_after: float) -> None:
