@@ -20,6 +20,7 @@ class PushPipeline:
         self.url = url
         self.run = run
         self.worker = ""
+        self.snapshot_all = crawler.settings.getbool("NEWSMON_SNAPSHOT_ALL")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PushPipeline:
@@ -33,7 +34,8 @@ class PushPipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
-            funnel_for(self.url).push(encode(item_message(item, self.run, self.worker)))
+            message = item_message(item, self.run, self.worker, self.snapshot_all)
+            funnel_for(self.url).push(encode(message))
         except redis_errors() as exc:
             queue_lost(self.crawler, exc)
             raise ItemRejected("push", f"Redis unreachable: {exc}") from None

@@ -385,3 +385,26 @@ def test_a_message_the_writer_cannot_read_is_recorded_not_dropped(
     (reason,) = rows(db_path, "SELECT reason FROM crawl_errors WHERE stage = 'ingest'")[0]
     assert reason.startswith("unreadable message (21 bytes)")
     assert redis.client().llen(PROCESSING) == 0
+
+
+def test_a_crawlers_snapshot_all_keeps_the_evidence_of_unflagged_items(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    start, flagged, plain = funnel_messages()[:3]
+    plain.data["snapshot_all"] = True  # as `newsmon crawl --snapshot-all` pushes it
+    push(redis, [encode(m) for m in (start, flagged, plain)])
+    assert ingest(AppContext(str(db_path)), redis.url, wait=0.1).exit_code == 0
+    assert sorted(rows(db_path, "SELECT url FROM snapshots")) == [
+        ("https://site-a.test/a/1.html",), ("https://site-a.test/a/2.html",)]
+
+
+def test_run_is_refused_in_the_scale_out_mode(tmp_path: Path) -> None:
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nname = "s"\ntitle = "S"\nadapter = "feed"\nbase_url = "https://s.invalid"'
+        '\nlanguages = ["ru"]\nfeeds = ["/rss"]\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "newsmon.db"), "run", "--sources",
+              str(tmp_path / "sources.toml")],
+        env={"NEWSMON_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    assert result.exit_code == 2
+    assert "scale-out mode" in result.stderr and "newsmon ingest" in result.stderr

@@ -49,8 +49,10 @@ def queue_lost(crawler: Crawler, exc: BaseException) -> None:
     if not crawler.stats.get_value("newsmon/queue_lost"):
         logger.warning("lost the Redis queue mid-crawl, closing: %s", exc)
         crawler.stats.set_value("newsmon/queue_lost", f"{type(exc).__name__}: {exc}")
-        if crawler.engine is not None:
-            deferred_from_coro(crawler.engine.close_spider_async(reason="queue_lost"))
+        if crawler.engine is not None and crawler.engine.spider is not None:
+            closing = deferred_from_coro(crawler.engine.close_spider_async(reason="queue_lost"))
+            closing.addErrback(lambda failure: logger.warning(
+                "closing after the lost queue: %s", failure.getErrorMessage()))
 
 
 class FunnelReporter(CrawlRecorder):

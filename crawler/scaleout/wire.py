@@ -76,9 +76,13 @@ def decode(frame: bytes) -> Message:
         raise BadMessage(f"not a newsmon message ({type(exc).__name__}: {exc})") from None
 
 
-def item_message(item: ArticleItem, run: str, worker: str) -> Message:
-    """An extracted, classified item with its raw body."""
+def item_message(item: ArticleItem, run: str, worker: str, snapshot_all: bool = False
+                 ) -> Message:
+    """An extracted, classified item with its raw body (`snapshot_all`: keep its evidence
+    even if it is not flagged, as `newsmon crawl --snapshot-all` asked)."""
     data = {name: getattr(item, name) for name in ITEM_FIELDS}
+    if snapshot_all:
+        data["snapshot_all"] = True
     return Message("item", run, worker, data, body=item.body)
 
 

@@ -78,6 +78,7 @@ class FunnelWriter:
         self.store = StorePipeline.from_crawler(host)  # type: ignore[arg-type]
         self.snapshot = SnapshotPipeline.from_crawler(host)  # type: ignore[arg-type]
         self.store.db = self.snapshot.db = db
+        self.snapshot_all = snapshot_all
         self.counts = WriteCounts()
         self.changes = StateChanges()
 
@@ -187,6 +188,8 @@ class FunnelWriter:
         run_id = self.run_id(message.run, message.at)
         self.worker(message)
         item = self.store.process_item(message_item(message))
+        # The writer's --snapshot-all, or the crawler's (`newsmon crawl --snapshot-all`).
+        self.snapshot.snapshot_all = self.snapshot_all or bool(message.data.get("snapshot_all"))
         self.snapshot.process_item(item)
         outcome = item.store_outcome
         self.counts.items[outcome] += 1
