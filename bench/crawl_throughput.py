@@ -27,11 +27,11 @@ from typing import Any
 from common import ROOT, RssSampler, StageTimes, Timer, print_machine, print_table
 from pipeline_cost import HINTS, STAGES, Pipeline
 from store_scale import TOPIC_WORDS, paragraph_pool
-from tests.sites import sources_toml
 
 from newsmon.demo.sitegen import pangea_site
 from newsmon.demo.siteserver import SiteServer
 from store import connect, start_run
+from tests.support.sites import sources_toml
 
 SECTIONS = ("kazakhstan", "world", "economy", "culture")
 PAGE_SIZE = 50

@@ -47,9 +47,12 @@ def stage_name(path: str) -> str:
     return STAGE_NAMES.get(name, name.lower())
 
 
+#: Stages that switch themselves off in a single-process crawl (the scale-out push stage).
+SCALE_OUT_ONLY = ("pipelines.push.",)
 # Every stage of the crawl's ITEM_PIPELINES, in order: a stage added there is timed here too.
 STAGES = tuple(stage_name(path) for path, _ in sorted(
-    project_settings().getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1]))
+    project_settings().getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
+    if not path.startswith(SCALE_OUT_ONLY))
 HINTS = {"title": "hinted title", "published": "2024-04-28T07:00:00Z", "authors": ["A. Author"]}
 
 
@@ -81,6 +84,8 @@ class Pipeline:
         ordered = sorted(settings.getdict("ITEM_PIPELINES").items(), key=lambda kv: kv[1])
         self.stages = {}
         for path, _priority in ordered:
+            if path.startswith(SCALE_OUT_ONLY):
+                continue
             stage = build_from_crawler(load_object(path), crawler)
             if hasattr(stage, "open_spider"):
                 stage.open_spider()

@@ -42,6 +42,8 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
     # Evidence: raw bytes, headers and hashes of flagged items, kept at first sight.
     "evidence.pipeline.SnapshotPipeline": 950,
+    # Scale-out mode (NEWSMON_REDIS_URL, no NEWSMON_DB): push to `newsmon ingest` instead.
+    "pipelines.push.PushPipeline": 960,
 }
 
 # Guards: a bounded number of articles per feed, no requests to private addresses.
@@ -60,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.extensions.recorder.CrawlRecorder": 100,
     "crawler.extensions.shared_idle.SharedQueueIdle": 150,
+    "crawler.scaleout.report.FunnelReporter": 160,
 }
 
 # newsmon's own settings (prefix NEWSMON_)

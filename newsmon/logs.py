@@ -17,6 +17,10 @@ CONSOLE_LEVELS = {0: logging.ERROR, 1: logging.INFO}
 #: Loggers that narrate a crawl at INFO; on the console only from -vv.
 CHATTY = ("scrapy", "twisted", "py.warnings", "filelock", "trafilatura", "htmldate",
           "courlan")
+#: Loggers whose errors are failures newsmon records in `crawl_errors` and the crawl prints
+#: once per source; on the console each dead host would repeat them for every request.
+RECORDED = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt",
+            "scrapy.core.scraper")
 
 
 class OneLine(logging.Formatter):
@@ -30,6 +34,13 @@ class OneLine(logging.Formatter):
         return " ".join(text.split())[:1000]
 
 
+def console_worthy(record: logging.LogRecord) -> bool:
+    """Below -vv: no crawl narration, and no failure the crawl records and summarises."""
+    if record.name.startswith(RECORDED):
+        return False
+    return record.levelno >= logging.ERROR or not record.name.startswith(CHATTY)
+
+
 def configure_logging(verbose: int, log_file: str | None = None) -> None:
     """Console by verbosity (0: errors, 1: info, 2: debug with tracebacks), file at INFO."""
     root = logging.getLogger()
@@ -40,8 +51,7 @@ def configure_logging(verbose: int, log_file: str | None = None) -> None:
     console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
                          if verbose > 1 else OneLine())
     if verbose < 2:
-        console.addFilter(lambda r: r.levelno >= logging.ERROR
-                          or not r.name.startswith(CHATTY))
+        console.addFilter(console_worthy)
     root.addHandler(console)
     level = logging.DEBUG if verbose > 1 else logging.INFO if (verbose or log_file) \
         else logging.WARNING

@@ -288,3 +288,19 @@ def m009_one_timestamp_form(db: sqlite_utils.Database) -> None:
                 f"coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', [{column}]), [{column}]) "
                 f"WHERE [{column}] IS NOT NULL AND [{column}] NOT GLOB "
                 "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'")
+
+
+@migration
+def m_scale_001_funnel(db: sqlite_utils.Database) -> None:
+    # The scale-out writer's memory (`newsmon ingest`): the ids of messages already written, so
+    # a batch re-read after a crash is not written twice, and the runs and crawler processes
+    # behind the messages, so a run closes when its last crawler reports its end.
+    db["funnel_messages"].create({"id": str, "at": str}, pk="id", if_not_exists=True)
+    db["funnel_messages"].create_index(["at"], if_not_exists=True)
+    db["funnel_runs"].create(
+        {"run_key": str, "run_id": int, "dirty_feeds": str, "last_at": str},
+        pk="run_key", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True)
+    db["funnel_workers"].create(
+        {"run_key": str, "worker": str, "source": str, "started_at": str, "ended_at": str,
+         "items_new": int, "items_updated": int, "items_unchanged": int},
+        pk=("run_key", "worker"), if_not_exists=True)

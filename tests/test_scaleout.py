@@ -1,81 +1,73 @@
-"""Two crawl processes share one Redis queue: no URL fetched twice, every article stored once.
+"""Scale-out mode: crawler processes share a Redis queue and push to one writer, `newsmon ingest`.
 
-A real `redis-server` on a free 127.0.0.1 port, a Pangea-shaped SiteServer, and two
-`newsmon.jobs.runner.run_crawl` processes (full pipeline into one SQLite file).
+A real `redis-server` on a free 127.0.0.1 port and a Pangea-shaped SiteServer (feed plus a
+section listing, `/a/<slug>/<id>.html` articles, as `newsmon.demo.sitegen` copies Radio
+Azattyq). Two of its articles are gone, one answering 404 and one 410, the two ways a removed
+article answers (issue "Operations at scale": the scale-out mode once recorded neither).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
+import hashlib
+import signal
+import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from classifiers import classify
+from core.clock import utc_now
+from crawler.items import ArticleItem
+from crawler.scaleout.queue import Funnel
+from crawler.scaleout.wire import Message, encode, item_message
+from extraction import content_hash
+from newsmon.cli import cli
+from newsmon.context import AppContext
 from newsmon.demo.sitegen import pangea_site
-from newsmon.demo.siteserver import SiteServer
-from store import connect, start_run
+from newsmon.demo.siteserver import SiteServer, html
+from newsmon.jobs.funnel_writer import FunnelWriter
+from newsmon.jobs.ingest import drain, ingest
+from store import connect
+from tests.support.cli import newsmon_popen, run_newsmon
+from tests.support.db import rows
+from tests.support.net import free_port
+from tests.support.redis import REDIS_SERVER, RedisServer
 from tests.support.sites import make_articles, sources_toml
 
-ROOT = Path(__file__).resolve().parent.parent
-REDIS_SERVER = shutil.which("redis-server")
 pytest.importorskip("scrapy_redis", reason="scrapy-redis is not installed")
 pytestmark = [pytest.mark.redis, pytest.mark.skipif(
     REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)")]
 
-WORKER = """
-import json, sys
-from newsmon.jobs.runner import run_crawl
-from crawler.scaleout import redis_settings
-from sites.sources import load_sources
-sources, db, run_id, redis_url, run_key, agent = sys.argv[1:7]
-overrides = {**redis_settings(redis_url, run_key), "USER_AGENT": agent, "DOWNLOAD_DELAY": 0,
-             "AUTOTHROTTLE_ENABLED": False,
-             # A worker pulls up to CONCURRENT_REQUESTS from the shared queue at once; keep it
-             # at the per-domain limit so one worker does not hoard the queue.
-             "CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
-stats = run_crawl(load_sources(sources), db, int(run_id), overrides=overrides)
-keep = ("newsmon/", "scheduler/", "downloader/request_count")
-print("STATS " + json.dumps({k: v for s in stats.values() for k, v in s.items()
-                             if k.startswith(keep)}))
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+TORTURE = "Сотрудники полиции пытали задержанного активиста в Актобе, сообщил его адвокат."
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false",
+        # A crawler pulls up to CONCURRENT_REQUESTS from the shared queue at once; at the
+        # per-domain limit one crawler does not hoard the queue.
+        "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
+PROCESSING = "newsmon:funnel:processing"
 
 
 @pytest.fixture
-def redis_url(tmp_path: Path):
-    port = free_port()
-    proc = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("redis-server did not start")
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
+def redis(tmp_path: Path):
+    with RedisServer(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def processes():
+    """Processes a test starts; any still running at the end (a failed test) are killed."""
+    started: list = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
 
 
 def slow(route, delay: float):
-    """The article page with a delay, so both workers are still running when work remains."""
+    """The route with a delay, so crawlers are still running while the writer works."""
     def render(query):
         page = route(query) if callable(route) else route
         page.delay = delay
@@ -83,42 +75,336 @@ def slow(route, delay: float):
     return render
 
 
-def test_two_workers_share_one_queue(tmp_path: Path, redis_url: str) -> None:
-    articles = make_articles(40, sections=("kazakhstan",))
-    with SiteServer() as server:
-        site = pangea_site(articles, server.base_url, feed_size=10, page_size=8)
-        server.pages.update({path: slow(route, 0.5) if path.startswith("/a/") else route
-                             for path, route in site.items()})
-        sources = sources_toml(tmp_path / "sources.toml", [{
-            "name": "azattyq-ru", "title": "Азаттык", "adapter": "pangea",
-            "base_url": server.base_url, "languages": ["ru"], "country": "KZ",
-            "feeds": site.feeds, "sections": site.sections[:1], "listing_pages": 10}])
-        db_path = tmp_path / "newsmon.db"
-        db = connect(db_path)
-        run_id = start_run(db, "crawl", ["azattyq-ru"])
-        db.close()
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
-        workers = []
-        for agent in ("worker-a", "worker-b"):
-            workers.append(subprocess.Popen(
-                [sys.executable, "-c", WORKER, str(sources), str(db_path), str(run_id),
-                 redis_url, "test-run", agent],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-        logs = [w.communicate(timeout=180)[0] for w in workers]
-        requests = list(server.requests)
+def news_site(server: SiteServer, folder: Path, count: int, delay: float = 0.0,
+              with_gone: bool = True) -> dict:
+    """The site (the two newest flagged, the two oldest gone: 404 and 410), its sources file."""
+    articles = make_articles(count, sections=("kazakhstan",))
+    for record in articles[:2]:
+        record["paragraphs"].append(TORTURE)
+    site = pangea_site(articles, server.base_url, feed_size=10, page_size=8)
+    path_of = {r["id"]: next(p for p in site if p.endswith(f"/{r['id']}.html")
+                             and p.count("/") == 3) for r in articles}
+    gone = {path_of[articles[-1]["id"]]: 404, path_of[articles[-2]["id"]]: 410} \
+        if with_gone else {}
+    for path, status in gone.items():
+        site[path] = html("<html><body><h1>Страница не найдена</h1></body></html>", status)
+    server.pages.update({p: slow(r, delay) if p.startswith("/a/") else r
+                         for p, r in site.items()})
+    sources = sources_toml(folder / "sources.toml", [{
+        "name": "azattyq-ru", "title": "Азаттык", "adapter": "pangea",
+        "base_url": server.base_url, "languages": ["ru"], "country": "KZ",
+        "feeds": site.feeds, "sections": site.sections[:1], "listing_pages": 10}])
+    flagged = {server.base_url + path_of[r["id"]]: site[path_of[r["id"]]]({}).body
+               for r in articles[:2]}
+    return {"sources": sources, "gone": {server.base_url + p: s for p, s in gone.items()},
+            "feed": site.feeds[0],
+            "articles": articles, "flagged_bodies": flagged}
 
-    for worker, log in zip(workers, logs, strict=True):
-        assert worker.returncode == 0, log[-3000:]
+
+def crawler(redis: RedisServer, site: dict, folder: Path, name: str, run: str = "test-run"):
+    """One `newsmon crawl` process of the scale-out mode, as cron starts it on a machine."""
+    folder.mkdir(exist_ok=True)
+    env = {"NEWSMON_REDIS_URL": redis.url, "NEWSMON_REDIS_RUN": run,
+           "NEWSMON_REDIS_WORKER": name}
+    return newsmon_popen("crawl", "--sources", str(site["sources"]), *FAST,
+                         "-s", f"USER_AGENT=crawler-{name}", env=env, cwd=folder)
+
+
+def wait_for(condition, timeout: float = 60.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def stored(db_path: Path) -> int:
+    try:
+        return rows(db_path, "SELECT count(*) FROM items")[0][0]
+    except Exception:  # not created yet
+        return 0
+
+
+@pytest.mark.e2e
+def test_two_crawlers_and_a_killed_writer_store_every_article_once(
+        tmp_path: Path, redis: RedisServer, processes: list) -> None:
+    db_path = tmp_path / "newsmon.db"
+    queue = redis.client()
+    with SiteServer() as server:
+        site = news_site(server, tmp_path, 40, delay=0.4)
+        crawlers = [crawler(redis, site, tmp_path / name, name) for name in ("a", "b")]
+        writer = newsmon_popen("--db", str(db_path), "ingest", "--follow", "--batch", "5",
+                               "--wait", "0.2", env={"NEWSMON_REDIS_URL": redis.url})
+        processes += [*crawlers, writer]
+        wait_for(lambda: stored(db_path) >= 5, what="the writer's first items")
+        # Hold the database's write lock: the writer takes its next batch and waits on it.
+        blocker = sqlite3.connect(db_path, timeout=30)
+        blocker.execute("BEGIN IMMEDIATE")
+        wait_for(lambda: queue.llen(PROCESSING) > 0, what="a batch in the processing list")
+        taken = queue.llen(PROCESSING)
+        writer.send_signal(signal.SIGKILL)
+        writer.communicate(timeout=30)
+        stored_before_restart = stored(db_path)
+        blocker.rollback()
+        blocker.close()
+        outputs = [c.communicate(timeout=180) for c in crawlers]
+        requests = list(server.requests)
+    restarted = run_newsmon("--db", str(db_path), "ingest", "--wait", "1",
+                            env={"NEWSMON_REDIS_URL": redis.url})
+
+    assert taken > 0 and stored_before_restart < 38  # the writer died holding a batch
+    assert sorted(c.returncode for c in crawlers) in ([0, 1], [1, 1]), outputs
+    assert restarted.returncode == 0, restarted.stderr
+    assert (restarted.stdout, restarted.stderr) == ("", "")
+    assert queue.llen(PROCESSING) == 0 and queue.llen("newsmon:funnel:queue") == 0
+    # The queue was shared: no URL fetched twice, both crawlers fetched articles.
     fetched = Counter(r.path for r in requests if r.path != "/robots.txt")
     assert [path for path, count in fetched.items() if count > 1] == []
-    article_paths = {path for path in fetched if path.startswith("/a/")}
-    assert len(article_paths) == len(articles)
-    by_agent = Counter(r.headers.get("User-Agent") for r in requests if r.path.startswith("/a/"))
-    assert set(by_agent) == {"worker-a", "worker-b"}, by_agent  # the queue really was shared
+    agents = Counter(r.headers.get("User-Agent") for r in requests if r.path.startswith("/a/"))
+    assert set(agents) == {"crawler-a", "crawler-b"}, agents
+    # Every article stored once, every failure recorded once, one run with the right counts.
+    urls = [u for (u,) in rows(db_path, "SELECT url FROM items")]
+    assert len(urls) == len(set(urls)) == 38
+    assert set(site["gone"]).isdisjoint(urls)
+    errors = rows(db_path, "SELECT url, stage, reason FROM crawl_errors")
+    assert sorted(errors) == sorted((u, "fetch", f"HTTP {s}") for u, s in site["gone"].items())
+    assert rows(db_path, "SELECT status, items_new, items_updated, items_unchanged, errors "
+                         "FROM crawl_runs") == [("errors", 38, 0, 0, 2)]
+    assert rows(db_path, "SELECT source, new FROM source_runs") == [("azattyq-ru", 38)]
+    # Evidence: the raw page of each flagged article, exactly as served, once.
+    snapshots = rows(db_path, "SELECT s.url, s.body_sha256 FROM snapshots s")
+    assert sorted(snapshots) == sorted(
+        (url, hashlib.sha256(body).hexdigest()) for url, body in site["flagged_bodies"].items())
 
+
+@pytest.mark.e2e
+def test_a_404_and_a_410_in_scale_out_mode_are_two_recorded_errors_and_exit_1(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    with SiteServer() as server:
+        site = news_site(server, tmp_path, 4)
+        crawled = run_newsmon("crawl", "--sources", str(site["sources"]), *FAST, cwd=tmp_path,
+                              env={"NEWSMON_REDIS_URL": redis.url})
+    ingested = CliRunner().invoke(cli, ["--db", str(db_path), "ingest", "--wait", "0.2"],
+                                  env={"NEWSMON_REDIS_URL": redis.url})
+
+    assert crawled.returncode == 1, crawled.stderr
+    assert "Traceback" not in crawled.stderr
+    assert "azattyq-ru: 2 failed" in crawled.stderr
+    assert ingested.exit_code == 0, ingested.output
+    assert sorted(rows(db_path, "SELECT url, reason FROM crawl_errors")) == sorted(
+        (url, f"HTTP {status}") for url, status in site["gone"].items())
+    assert rows(db_path, "SELECT status, items_new, errors FROM crawl_runs") == [
+        ("errors", 2, 2)]
+
+
+@pytest.mark.e2e
+def test_crawlers_without_a_database_still_crawl_incrementally(
+        tmp_path: Path, redis: RedisServer, processes: list) -> None:
+    db_path = tmp_path / "newsmon.db"
+    ingest_args = ["--db", str(db_path), "ingest", "--wait", "0.2"]
+    with SiteServer() as server:
+        site = news_site(server, tmp_path, 6, with_gone=False)
+        for run in ("run-1", "run-2"):
+            server.clear_log()
+            proc = crawler(redis, site, tmp_path / "a", "a", run=run)
+            processes.append(proc)
+            _, stderr = proc.communicate(timeout=120)
+            assert proc.returncode == 0, stderr
+            result = CliRunner().invoke(cli, ingest_args, env={"NEWSMON_REDIS_URL": redis.url})
+            assert result.exit_code == 0, result.output
+        second = list(server.requests)
+
+    assert [r.path for r in second if r.path.startswith("/a/")] == []  # all known
+    (feed,) = [r for r in second if r.path == site["feed"]]
+    assert "If-None-Match" in feed.headers or "If-Modified-Since" in feed.headers
+    assert rows(db_path, "SELECT status, items_new, items_unchanged FROM crawl_runs "
+                         "ORDER BY id") == [("ok", 6, 0), ("ok", 0, 0)]
+
+
+@pytest.mark.e2e
+def test_a_crawler_without_redis_exits_3_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nname = "s"\ntitle = "S"\nadapter = "feed"\nbase_url = "https://s.invalid"'
+        '\nlanguages = ["ru"]\nfeeds = ["/rss"]\n', encoding="utf-8")
+    url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    result = run_newsmon("crawl", "--sources", str(tmp_path / "sources.toml"), cwd=tmp_path,
+                         env={"NEWSMON_REDIS_URL": url})
+    assert result.returncode == 3
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("newsmon crawl: Redis at redis://:***@127.0.0.1:")
+    assert "hunter2" not in result.stderr
+
+
+@pytest.mark.e2e
+def test_a_crawler_that_loses_redis_mid_run_stops_and_says_so(
+        tmp_path: Path, redis: RedisServer, processes: list) -> None:
+    with SiteServer() as server:
+        site = news_site(server, tmp_path, 12, delay=1.0)
+        proc = crawler(redis, site, tmp_path / "a", "a")
+        processes.append(proc)
+        wait_for(lambda: any(r.path.startswith("/a/") for r in server.requests),
+                 what="the first article request")
+        redis.stop()
+        _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    assert "lost the Redis queue mid-run" in stderr
+    assert len(stderr.splitlines()) <= 4, stderr
+
+
+def test_a_writer_that_loses_redis_marks_the_open_run_failed(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    with SiteServer() as server:
+        site = news_site(server, tmp_path, 4)
+        crawled = run_newsmon("crawl", "--sources", str(site["sources"]), *FAST, cwd=tmp_path,
+                              env={"NEWSMON_REDIS_URL": redis.url})
+    assert crawled.returncode == 1
+    client = redis.client()
+    done = client.rpop("newsmon:funnel:queue")  # as if the crawler died before its end
+    assert done is not None
+    runner = CliRunner()
+    first = runner.invoke(cli, ["--db", str(db_path), "ingest", "--wait", "0.2"],
+                          env={"NEWSMON_REDIS_URL": redis.url})
+    assert first.exit_code == 0, first.output
+    assert rows(db_path, "SELECT status FROM crawl_runs") == [("running",)]
+    redis.stop()
+    second = runner.invoke(cli, ["--db", str(db_path), "ingest", "--wait", "0.2"],
+                           env={"NEWSMON_REDIS_URL": redis.url})
+    assert second.exit_code == 3
+    (line,) = second.stderr.splitlines()
+    assert line.startswith("newsmon ingest: Redis at") and "unreachable" in line
+    assert rows(db_path, "SELECT status FROM crawl_runs") == [("errors",)]
+    reasons = [r for (r,) in rows(db_path, "SELECT reason FROM crawl_errors WHERE stage = "
+                                           "'ingest'")]
+    assert len(reasons) == 1 and "unreachable" in reasons[0]
+
+
+# -- the writer alone, in-process: messages as crawler processes push them -------------------
+
+class Killed(BaseException):
+    """The writer process dying between its commit and its acknowledgement."""
+
+
+class DiesBeforeAck(Funnel):
+    def ack(self, count: int) -> None:
+        raise Killed
+
+
+def funnel_messages(at: str | None = None) -> list[Message]:
+    """One crawler's run: start, a flagged and a plain article, a 404, done."""
+    run, worker, base = "run-1", "host:1:site-a", "https://site-a.test"
+
+    def article(number: int, text: str) -> Message:
+        title = f"Статья {number}"
+        item = ArticleItem(
+            url=f"{base}/a/{number}.html", source="site-a", fetched_url=f"{base}/a/{number}.html",
+            status=200, body=f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode(),
+            encoding="utf-8", fetched_at=utc_now(), title=title, text=text, lang="ru",
+            classification=classify(title, text, "ru"), content_hash=content_hash(title, text),
+            origin=f"{base}/rss")
+        return item_message(item, run, worker)
+
+    source_run = {"run_id": run, "source": "site-a", "started_at": utc_now(),
+                  "ended_at": utc_now(), "feeds_fetched": 1, "feeds_not_modified": 0,
+                  "found": 3, "new": 0, "updated": 0, "unchanged": 0, "skipped": 0,
+                  "failed": 1, "failures_json": '{"fetch: HTTP 404": 1}',
+                  "finish_reason": "finished"}
+    messages = [
+        Message("start", run, worker, {"source": "site-a"}),
+        article(1, TORTURE), article(2, "В Алматы открылся новый парк, сообщает акимат."),
+        Message("error", run, worker, {"source": "site-a", "url": f"{base}/a/3.html",
+                                       "stage": "fetch", "reason": "HTTP 404"}),
+        Message("done", run, worker, {"source": "site-a", "reason": "finished",
+                                      "feeds": {f"{base}/rss": ["\"v1\"", ""]},
+                                      "source_run": source_run}),
+    ]
+    for message in messages:
+        message.at = at or message.at
+    return messages
+
+
+def push(redis: RedisServer, frames: list[bytes]) -> None:
+    funnel = Funnel(redis.client())
+    for frame in frames:
+        funnel.push(frame)
+
+
+def test_a_writer_killed_between_commit_and_ack_writes_nothing_twice(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    push(redis, [encode(m) for m in funnel_messages()])
     db = connect(db_path)
-    rows = db.execute("SELECT url, source FROM items").fetchall()
+    with pytest.raises(Killed):
+        drain(DiesBeforeAck(redis.client()), FunnelWriter(db, str(db_path), False),
+              follow=False, batch=100, wait=0.1, stale_after=3600, stop=lambda: False)
     db.close()
-    assert len(rows) == len(articles)
-    assert {url.split("/a/", 1)[1] for url, _ in rows} == {p[3:] for p in article_paths}
-    assert {source for _, source in rows} == {"azattyq-ru"}
+    assert redis.client().llen(PROCESSING) == 5  # committed, never acknowledged
+
+    report = ingest(AppContext(str(db_path)), redis.url, wait=0.1)
+
+    assert report.exit_code == 0
+    assert report.counts.messages == {"already written": 5}
+    assert redis.client().llen(PROCESSING) == 0
+    assert rows(db_path, "SELECT count(*) FROM items") == [(2,)]
+    assert rows(db_path, "SELECT url, reason FROM crawl_errors") == [
+        ("https://site-a.test/a/3.html", "HTTP 404")]
+    assert rows(db_path, "SELECT status, items_new, items_unchanged, errors FROM crawl_runs"
+                ) == [("errors", 2, 0, 1)]
+    assert rows(db_path, "SELECT url FROM snapshots") == [("https://site-a.test/a/1.html",)]
+    assert rows(db_path, "SELECT new, failed FROM source_runs") == [(2, 1)]
+    assert rows(db_path, "SELECT url, etag FROM feed_state") == [
+        ("https://site-a.test/rss", '"v1"')]
+
+
+def test_a_crawler_killed_before_its_end_is_recorded_and_its_run_closed(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    push(redis, [encode(m) for m in funnel_messages(at="2024-05-01T00:00:00Z")[:-1]])
+
+    report = ingest(AppContext(str(db_path)), redis.url, wait=0.1)
+
+    assert report.exit_code == 1
+    assert rows(db_path, "SELECT count(*) FROM items") == [(2,)]
+    assert rows(db_path, "SELECT status, errors FROM crawl_runs") == [("errors", 2)]
+    (reason,) = rows(db_path, "SELECT reason FROM crawl_errors WHERE stage = 'ingest'")[0]
+    assert reason.startswith("crawler host:1:site-a sent no end of its crawl")
+
+
+def test_a_message_the_writer_cannot_read_is_recorded_not_dropped(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    good = funnel_messages()
+    push(redis, [encode(good[0]), b"not a newsmon message", encode(good[1])])
+
+    report = ingest(AppContext(str(db_path)), redis.url, wait=0.1)
+
+    assert report.exit_code == 1
+    assert rows(db_path, "SELECT count(*) FROM items") == [(1,)]
+    (reason,) = rows(db_path, "SELECT reason FROM crawl_errors WHERE stage = 'ingest'")[0]
+    assert reason.startswith("unreadable message (21 bytes)")
+    assert redis.client().llen(PROCESSING) == 0
+
+
+def test_a_crawlers_snapshot_all_keeps_the_evidence_of_unflagged_items(
+        tmp_path: Path, redis: RedisServer) -> None:
+    db_path = tmp_path / "newsmon.db"
+    start, flagged, plain = funnel_messages()[:3]
+    plain.data["snapshot_all"] = True  # as `newsmon crawl --snapshot-all` pushes it
+    push(redis, [encode(m) for m in (start, flagged, plain)])
+    assert ingest(AppContext(str(db_path)), redis.url, wait=0.1).exit_code == 0
+    assert sorted(rows(db_path, "SELECT url FROM snapshots")) == [
+        ("https://site-a.test/a/1.html",), ("https://site-a.test/a/2.html",)]
+
+
+def test_run_is_refused_in_the_scale_out_mode(tmp_path: Path) -> None:
+    (tmp_path / "sources.toml").write_text(
+        '[[source]]\nname = "s"\ntitle = "S"\nadapter = "feed"\nbase_url = "https://s.invalid"'
+        '\nlanguages = ["ru"]\nfeeds = ["/rss"]\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "newsmon.db"), "run", "--sources",
+              str(tmp_path / "sources.toml")],
+        env={"NEWSMON_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"})
+    assert result.exit_code == 2
+    assert "scale-out mode" in result.stderr and "newsmon ingest" in result.stderr

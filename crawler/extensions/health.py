@@ -58,7 +58,8 @@ class SourceHealthRecorder:
     def fetch_failed(self, url: str, stage: str, reason: str) -> None:
         self.failures[f"{stage}: {reason_class(reason)}"] += 1
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def row(self, spider: Spider, reason: str) -> dict:
+        """This spider run's `source_runs` row (the scale-out reporter pushes it instead)."""
         source = getattr(getattr(spider, "source", None), "name", spider.name)
         stats = self.crawler.stats
         row = {"run_id": self.run_id, "source": source, "started_at": self.started_at,
@@ -66,6 +67,11 @@ class SourceHealthRecorder:
                "failures_json": json.dumps(dict(self.failures), ensure_ascii=False),
                "finish_reason": reason}
         row.update({col: int(stats.get_value(key, 0) or 0) for col, key in STAT_KEYS.items()})
+        return row
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        row = self.row(spider, reason)
+        source = row["source"]
         db = connect(self.db_path)
         try:
             record_source_run(db, row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import time
@@ -12,6 +13,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from crawler.scaleout import DEFAULT_TTL, source_key
+from crawler.scaleout.queue import redis_errors
+
+logger = logging.getLogger(__name__)
 
 BUSY_REFRESH = 10.0  # seconds between a busy worker's heartbeats
 BUSY_STALE = 120.0  # a worker silent this long has died; the others stop waiting for it
@@ -55,24 +59,33 @@ class SharedQueueIdle:
     def mark_busy(self, **kwargs: Any) -> None:
         now = time.time()
         if not self.busy or now - self.marked_at > BUSY_REFRESH:
-            self.server.hset(self.busy_key, self.worker, now)
+            try:
+                self.server.hset(self.busy_key, self.worker, now)
+            except redis_errors():
+                return  # Redis is gone; the scheduler and the push stage close the spider
             self.busy, self.marked_at = True, now
 
     def spider_idle(self, spider: Any) -> None:
         self.busy = False
-        self.server.hdel(self.busy_key, self.worker)
+        try:
+            self.server.hdel(self.busy_key, self.worker)
+            beats = self.server.hgetall(self.busy_key).values()
+        except redis_errors():
+            return  # Redis is gone: nothing more to wait for (the push stage reports it)
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         if scheduler is not None and scheduler.has_pending_requests():
             raise DontCloseSpider
-        beats = self.server.hgetall(self.busy_key).values()
         if any(time.time() - float(beat) < BUSY_STALE for beat in beats):
             raise DontCloseSpider  # another worker may still schedule requests
 
     def spider_closed(self, spider: Any) -> None:
-        self.server.hdel(self.busy_key, self.worker)
         scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
         keys = [self.busy_key]
         if hasattr(scheduler, "queue") and hasattr(scheduler, "df"):
             keys += [scheduler.queue.key, scheduler.df.key]
-        for key in keys:
-            self.server.expire(key, self.ttl)
+        try:
+            self.server.hdel(self.busy_key, self.worker)
+            for key in keys:
+                self.server.expire(key, self.ttl)
+        except redis_errors() as exc:  # the keys expire with the run's TTL or stay; harmless
+            logger.warning("could not set the TTL of the run's Redis keys: %s", exc)

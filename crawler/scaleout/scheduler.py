@@ -10,6 +10,8 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.scaleout import source_key
+from crawler.scaleout.queue import redis_errors
+from crawler.scaleout.report import queue_lost
 
 
 class _Stats:
@@ -25,15 +27,42 @@ class _Stats:
 class SourceScheduler(Scheduler):
     """scrapy-redis's scheduler with per-source keys."""
 
+    crawler: Crawler
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SourceScheduler:
         instance = super().from_crawler(crawler)
         instance.stats = _Stats(crawler.stats)
+        instance.crawler = crawler
         return instance
 
     def open(self, spider: Any) -> Any:
         self.queue_key = source_key(self.queue_key, spider)
         return super().open(spider)
+
+    # Redis gone mid-crawl: close the spider cleanly instead of failing in the engine's loop
+    # on every tick (the requests left in Redis are the next run's to fetch).
+
+    def enqueue_request(self, request: Any) -> bool:
+        try:
+            return super().enqueue_request(request)
+        except redis_errors() as exc:
+            queue_lost(self.crawler, exc)
+            return False
+
+    def next_request(self) -> Any:
+        try:
+            return super().next_request()
+        except redis_errors() as exc:
+            queue_lost(self.crawler, exc)
+            return None
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return super().has_pending_requests()
+        except redis_errors() as exc:
+            queue_lost(self.crawler, exc)
+            return False
 
 
 class SourceDupeFilter(RFPDupeFilter):

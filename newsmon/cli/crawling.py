@@ -29,14 +29,14 @@ def report_crawl(app: AppContext, report: crawl_job.CrawlReport, per_source: boo
                  ) -> None:
     """Quiet when all went well; else one line per failing source and the run's summary."""
     if app.verbose and per_source:
-        click.echo(crawl_job.format_report(report), err=bool(report.run["errors"]))
+        click.echo(report.format(), err=bool(report.run["errors"]))
     if report.run["errors"]:
         if not (app.verbose and per_source):
-            for line in crawl_job.failing_sources(app, report.run["id"]):
+            for line in report.failing_lines(app):
                 click.echo(line, err=True)
         what = "every source failed" if report.all_failed else "some pages failed"
-        click.echo(f"newsmon: {what}: {report.run['errors']} error(s) recorded in "
-                   f"crawl_errors for run {report.run['id']}", err=True)
+        click.echo(f"newsmon: {what}: {report.run['errors']} error(s) {report.recorded_in}",
+                   err=True)
 
 
 @cli.command("crawl")

@@ -1,7 +1,8 @@
 """The `newsmon` group: global options, logging, and the one place errors become exit codes.
 
 Every configuration error of any floor (sources, rules, subscriptions, users, SMTP, database)
-ends here as one line on stderr and exit 2, a held lock as exit 75 (README, "Exit codes").
+ends here as one line on stderr and exit 2, a held lock as exit 75, an unreachable scale-out
+queue as exit 3 (README, "Exit codes").
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import click
 from alerts import SubscriptionError
 from alerts.transport import TransportConfigError
 from classifiers import RulesError
+from crawler.scaleout.wire import QueueUnavailable
 from datasette_plugins.access import UsersError
 from newsmon.context import AppContext
-from newsmon.errors import EXIT_CONFIG, EXIT_LOCKED, ConfigError
+from newsmon.errors import EXIT_ALL_FAILED, EXIT_CONFIG, EXIT_LOCKED, ConfigError
 from newsmon.lock import AlreadyRunning
 from newsmon.logs import configure_logging
 from sites.sources import SourcesError
@@ -38,6 +40,9 @@ class NewsmonGroup(click.Group):
         except AlreadyRunning as exc:
             click.echo(str(exc), err=True)
             ctx.exit(EXIT_LOCKED)
+        except QueueUnavailable as exc:  # scale-out mode: no Redis, nothing can be done
+            click.echo(f"newsmon {ctx.invoked_subcommand}: {exc}", err=True)
+            ctx.exit(EXIT_ALL_FAILED)
 
 
 @click.group(cls=NewsmonGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +38,18 @@ class CrawlReport:
         if self.all_failed:
             return EXIT_ALL_FAILED
         return EXIT_FAILURES if self.run["errors"] else EXIT_OK
+
+    def format(self) -> str:
+        """One line per source and a total (`-v`)."""
+        return format_report(self)
+
+    def failing_lines(self, app: AppContext) -> list[str]:
+        """One line per source with failures: what cron mails."""
+        return failing_sources(app, self.run["id"])
+
+    @property
+    def recorded_in(self) -> str:
+        return f"recorded in crawl_errors for run {self.run['id']}"
 
 
 def select_sources(path: str | Path | None, only: tuple[str, ...] = ()) -> list[Source]:
@@ -91,21 +104,24 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
           command: str = "crawl") -> CrawlReport:
     """The crawl as `newsmon crawl` and `newsmon run` do it; AlreadyRunning if locked."""
     sources = select_sources(sources_path, only)
-    overrides = dict(overrides or {})
-    holder = ""
     if redis_url := os.environ.get("NEWSMON_REDIS_URL"):
-        # Several `newsmon crawl` workers share one queue and dupefilter (docs/scaling.md);
-        # each holds the lock of its own worker name, so workers may share the database.
-        try:
-            from crawler.scaleout import redis_settings
-            from crawler.scaleout.scheduler import SourceScheduler  # noqa: F401 - the extra
-        except ImportError:
+        # Scale-out: crawler processes share one request queue and push what they find to
+        # `newsmon ingest` (docs/scaling.md); each holds the lock of its own worker name.
+        if command != "crawl":
+            raise ConfigError(f"newsmon {command}: NEWSMON_REDIS_URL is set (scale-out mode): "
+                              "run `newsmon crawl` on the crawler machines and `newsmon "
+                              "ingest`, then `newsmon digest`, beside the database")
+        if importlib.util.find_spec("scrapy_redis") is None:
             raise ConfigError("NEWSMON_REDIS_URL is set but scrapy-redis is not installed "
-                              "(pip install 'newsmon[scale]')") from None
-        overrides = {**redis_settings(redis_url), **overrides}
+                              "(pip install 'newsmon[scale]')")
+        from newsmon.jobs.scaleout import push_crawl
+
         holder = "worker-" + os.environ.get("NEWSMON_REDIS_WORKER", "1")
-    with run_lock(app.db_path, command, holder):
-        checked_rules()  # a broken rule file stops the run before any page is fetched
+        with run_lock(app.db_path, command, holder):
+            checked_rules()  # a broken rule file stops the run before any page is fetched
+            return push_crawl(sources, redis_url, since, overrides)
+    with run_lock(app.db_path, command):
+        checked_rules()
         return crawl_sources(app, sources, since, overrides, command)
 
 
@@ -134,12 +150,23 @@ def failing_sources(app: AppContext, run_id: int) -> list[str]:
                           [run_id]).fetchall()
     finally:
         db.close()
-    by_source: dict[str, Counter[str]] = {}
+    failures: dict[str, Counter[tuple[str, str]]] = {}
     for source, stage, reason in rows:
-        by_source.setdefault(source or "?", Counter())[f"{stage}: {reason_class(reason)}"] += 1
+        failures.setdefault(source or "?", Counter())[(stage, reason_class(reason))] += 1
+    return failure_lines(failures)
+
+
+def failure_lines(failures: dict[str, Counter[tuple[str, str]]]) -> list[str]:
+    """Per source (stage, reason) counts -> `name: N failed, mostly REASON (×n in STAGES)`."""
     lines = []
-    for source, reasons in sorted(by_source.items()):
-        (main, count), total = reasons.most_common(1)[0], sum(reasons.values())
+    for source, counts in sorted(failures.items()):
+        reasons: Counter[str] = Counter()
+        stages: dict[str, set[str]] = {}
+        for (stage, reason), count in counts.items():
+            reasons[reason] += count
+            stages.setdefault(reason, set()).add(stage)
+        main, count = reasons.most_common(1)[0]
         more = f"; {len(reasons) - 1} other reason(s)" if len(reasons) > 1 else ""
-        lines.append(f"  {source}: {total} failed, mostly {main} (×{count}){more}")
+        lines.append(f"  {source}: {reasons.total()} failed, mostly {main} "
+                     f"(×{count} in {', '.join(sorted(stages[main]))}){more}")
     return lines

@@ -35,8 +35,8 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl `sources` into `db_path` (blocks until done); return Scrapy stats per source."""
-    process = CrawlerProcess(crawl_settings(db_path, run_id, overrides),
-                             install_root_handler=False)
+    # LOG_INSTALL_ROOT_HANDLER=False (crawl_settings) keeps Scrapy off the root logger.
+    process = CrawlerProcess(crawl_settings(db_path, run_id, overrides))
     crawlers = {}
     for source in sources:
         # Pass the class, not a pre-made Crawler: crawl() applies the spider's own
