@@ -10,9 +10,10 @@ archives as articles.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 
@@ -37,6 +38,8 @@ NEXT_SELECTORS = ("link[rel=next]::attr(href)", "a[rel=next]::attr(href)",
 #: Where a listing item writes its day, most explicit first.
 DAY_SELECTORS = ("time::attr(datetime)", "time::text", "[class*=date] ::text")
 MAX_CONTAINER_DEPTH = 4  # ancestors climbed from a link looking for its item's day
+#: Query parameters that number listing pages.
+PAGE_PARAM = re.compile(r"^(?:PAGEN_\d+|page|paged|p|pg)$")
 
 
 def _chrome_xpath() -> str:
@@ -112,5 +115,22 @@ def next_page(html: str, page_url: str) -> str | None:
             url = urls.absolute(page_url, href)
             if urls.same_host(url, page_url) and urls.canonicalize(url) != urls.canonicalize(
                     page_url):
+                return url
+    return numbered_next(sel, page_url)
+
+
+def numbered_next(sel: Selector, page_url: str) -> str | None:
+    """Numbered pagination without a "next" link (1C-Bitrix `?PAGEN_1=N`, `?page=N`): the
+    link to the same path whose page number is this page's plus one."""
+    here = urlsplit(page_url)
+    current = dict(parse_qsl(here.query))
+    for href in sel.css("a::attr(href)").getall():
+        url = urls.absolute(page_url, href)
+        parts = urlsplit(url)
+        if parts.netloc != here.netloc or parts.path != here.path:
+            continue
+        for name, value in parse_qsl(parts.query):
+            if PAGE_PARAM.match(name) and value.isdigit() and \
+                    int(value) == int(current.get(name, "1") or 1) + 1:
                 return url
     return None
