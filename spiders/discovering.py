@@ -157,14 +157,14 @@ class DiscoveryMixin:
             yield from self.discovery_finished()
 
     def discovery_finished(self) -> Iterable[Request]:
-        """Log the outcome; a source that found no feed falls back to its sitemaps."""
+        """Log the outcome; a source that found no feed (nor has listings) reads its sitemaps."""
         d = self.discovery
         d.done = True
         logger.info("%s: discovery (%s) found %d feed(s), %d sitemap(s)%s", self.source.name,
                     d.mode, len(d.verified), sum(f.kind == "sitemap" for f in d.found),
                     f"; {d.replacement.url} replaces {', '.join(d.failed)}"
                     if d.replacement else "")
-        if d.mode == "find" and not d.verified:
+        if d.mode == "find" and not d.verified and not self.source.sections:
             yield from self.sitemap_requests([f.url for f in d.found if f.kind == "sitemap"])
 
     def save_discovery(self) -> None:
@@ -177,6 +177,7 @@ class DiscoveryMixin:
                  "verified": f.url in verified}
                 for f in ranked([*d.found, *d.verified]) if f.how != "convention" or
                 f.url in verified]
+        rows.append({"kind": "looked", "path": "", "how": d.mode})  # when discovery last ran
         dead = [self.relative(url) for url in d.failed]
         db = connect(self.db_path)
         try:
@@ -187,6 +188,6 @@ class DiscoveryMixin:
                 for row in rows:
                     if row["path"] == self.relative(d.replacement.url) and old:
                         row["replaces"] = " ".join(old)
-            save_discovered(db, self.source.name, rows)
+            save_discovered(db, self.source.name, rows, exact=d.mode == "report")
         finally:
             db.close()

@@ -18,22 +18,20 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from core.clock import utc_now
 from crawler.browser import browser_settings
-from crawler.items import ArticleItem
 from crawler.signals import fetch_failed
-from extraction.hints import merge_hints, page_hints
 from sites import get_adapter, urls
-from sites.entries import FeedEntry, FeedError
+from sites.entries import FeedError
 from sites.sources import Source, get_source, load_sources
+from spiders.articles import ArticleMixin
 from spiders.discovering import DiscoveryMixin
 from spiders.errors import content_type, failure_reason, is_http_status
 from spiders.feeds import parse_feed, parse_sitemap
 from spiders.listings import ListingMixin
-from spiders.state import changed, conditional_headers, load_state
+from spiders.state import conditional_headers, load_state
 from spiders.telegram import TelegramMixin
 from store import connect
 from store.discovered import save_aliases
@@ -41,11 +39,11 @@ from store.feeds import save_feed_validators
 
 logger = logging.getLogger(__name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+
 GONE = (404, 410)  # a feed answering these has moved: discovery looks for it
 
 
-class NewsSpider(DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
+class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
     """Crawl one source incrementally; `since` walks its archive back to that date."""
 
     name = "news"
@@ -60,6 +58,7 @@ class NewsSpider(DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
         self.dirty_feeds: set[str] = set()
         self.validators: dict[str, tuple[str, str]] = {}
         self.aliases: dict[str, str] = {}
+        self.hints: dict[str, dict[str, Any]] = {}  # article key -> what feeds/listings said
         self.sitemaps_requested = False
 
     @classmethod
@@ -96,6 +95,7 @@ class NewsSpider(DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
         self.db_path = settings.get("NEWSMON_DB")
         self.backfill_pages = settings.getint("NEWSMON_BACKFILL_MAX_PAGES", 1000)
         self.discovery_max_feeds = settings.getint("NEWSMON_DISCOVERY_MAX_FEEDS", 20)
+        self.rediscover_hours = settings.getfloat("NEWSMON_REDISCOVER_HOURS", 24)
         state = load_state(self.db_path, source.name, self.adapter)
         self.known, self.saved_validators = state.known, state.validators
         self.plan_feeds(state)
@@ -113,8 +113,10 @@ class NewsSpider(DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
                  else [("", p) for p in state.found_feeds()[:self.discovery_max_feeds]])
         self.feed_paths = {src.url(now): named for named, now in pairs}
         self.sitemap_paths = list(dict.fromkeys([*src.sitemaps, *state.found_sitemaps()]))
-        self.needs_discovery = (not self.feed_paths and src.adapter not in ("telegram",
-                                                                            "sitemap"))
+        # A source naming no feed looks for one; one that found none looks again a day later
+        # (meanwhile its sitemaps, if any were found, are read instead).
+        self.needs_discovery = not self.feed_paths and src.adapter not in (
+            "telegram", "sitemap") and not state.looked_recently(self.rediscover_hours)
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -241,82 +243,6 @@ class NewsSpider(DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
             elif urls.same_host(self.to_main(entry.url), self.source.base_url):
                 yield self.feed_request(self.to_main(entry.url), self.parse_sitemap,
                                         kind="sitemap")
-
-    # -- articles ------------------------------------------------------------------------------
-
-    def is_article(self, url: str) -> bool:
-        if self.url_pattern and not self.url_pattern.search(url):
-            return False
-        return self.adapter.is_article(url)
-
-    def article_request(self, entry: FeedEntry, origin: str = "") -> Iterable[Request]:
-        """A request for an article not yet seen, unknown, or changed since our last fetch."""
-        try:
-            url = self.to_main(urls.absolute(self.source.base_url, entry.url))
-            on_host = urls.same_host(url, self.source.base_url)
-        except ValueError as exc:  # e.g. "http://[::1": one bad entry, not a lost feed
-            self.fail(origin or entry.url, "feed", f"bad article link {entry.url!r}: {exc}")
-            return
-        if not on_host:
-            self.crawler.stats.inc_value("newsmon/articles_offsite")
-            return
-        if not self.is_article(url):
-            return
-        key = self.adapter.article_key(url)
-        if key in self.seen:
-            return
-        self.seen.add(key)
-        self.crawler.stats.inc_value("newsmon/articles_found")
-        if key in self.known and not changed(entry, self.known[key]):
-            self.crawler.stats.inc_value("newsmon/articles_known")
-            return
-        yield self.request(url, self.parse_article, "fetch", hints=entry.hints(), origin=origin)
-
-    def parse_article(self, response: Response) -> Iterable[ArticleItem]:
-        asked = response.meta.get("redirect_urls", [response.request.url])[0]
-        page_url = self.to_main(response.url)
-        if not urls.same_host(page_url, self.source.base_url):
-            self.fail(asked, "fetch", f"offsite redirect to {response.url}")
-            return
-        if why := self.adapter.takedown(asked, page_url, self.source.sections):
-            self.fail(asked, "fetch", why)
-            return
-        if not isinstance(response, TextResponse) or not content_type(response).startswith(
-                HTML_TYPES):
-            self.fail(response.url, "fetch", f"not an HTML page ({content_type(response)})")
-            return
-        if why := self.adapter.archive_page(response.selector):
-            self.fail(asked, "fetch", why)
-            return
-        page = page_hints(response.selector, self.adapter.title_selectors)
-        url = self.adapter.item_url(page_url, page.get("canonical"), self.source.base_url)
-        if not self.is_duplicate(url, response):
-            yield self.make_item(response, url, merge_hints(page, response.meta.get("hints", {})))
-
-    def is_duplicate(self, url: str, response: Response) -> bool:
-        """True when the page is an article this run already fetched under another URL."""
-        key = self.adapter.article_key(url)
-        asked = response.meta.get("redirect_urls", [response.request.url])[0]
-        asked_key = self.adapter.article_key(self.to_main(asked))
-        for alias in {asked_key, *self.adapter.page_aliases(response.selector)} - {key}:
-            self.aliases[alias] = url  # a `?p=ID` short link and its permalink are one article
-        if key != asked_key:
-            if key in self.seen:  # e.g. `?p=ID` that redirected to a permalink already fetched
-                self.crawler.stats.inc_value("newsmon/articles_duplicate")
-                return True
-            self.seen.add(key)
-        return False
-
-    def make_item(self, response: Response, url: str, hints: dict[str, Any]) -> ArticleItem:
-        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                   for k, v in response.headers.items()}
-        return ArticleItem(
-            url=url, source=self.source.name, fetched_url=response.url, status=response.status,
-            body=response.body, encoding=getattr(response, "encoding", "utf-8"),
-            headers=headers, fetched_at=utc_now(), adapter=self.source.adapter,
-            body_selector=self.source.body_selector, hints=hints, country=self.source.country,
-            origin=response.meta.get("origin", ""),
-        )
 
     # -- failures ------------------------------------------------------------------------------
 

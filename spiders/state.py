@@ -4,8 +4,10 @@ feed validators (ETag etc.), and the feeds and sitemaps discovery found."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from core.clock import now, parse_utc
 from extraction.dates import to_utc_iso
 from sites.adapter import Adapter
 from sites.entries import FeedEntry
@@ -34,6 +36,13 @@ class RunState:
 
     def found_sitemaps(self) -> list[str]:
         return [row["path"] for row in self.found if row["kind"] == "sitemap"]
+
+    def looked_recently(self, hours: float) -> bool:
+        """Did discovery run for this source in the last `hours` (whatever it found)?"""
+        stamps = [row["checked_at"] for row in self.found if row["kind"] == "looked"]
+        if not stamps or hours <= 0:
+            return False
+        return parse_utc(max(stamps)) > now() - timedelta(hours=hours)
 
 
 def load_state(db_path: str | None, source: str, adapter: Adapter) -> RunState:

@@ -22,8 +22,11 @@ def discovered(db: sqlite_utils.Database, source: str) -> list[dict[str, Any]]:
         [source]))
 
 
-def save_discovered(db: sqlite_utils.Database, source: str, rows: list[dict[str, Any]]) -> None:
-    """Upsert found feeds/sitemaps; `found_at` keeps the first sighting, a replacement stays."""
+def save_discovered(db: sqlite_utils.Database, source: str, rows: list[dict[str, Any]],
+                    exact: bool = False) -> None:
+    """Upsert found feeds/sitemaps; `found_at` keeps the first sighting, a replacement stays.
+
+    `verified` only ever turns on, unless `exact` (a full check of every candidate) says."""
     now = utc_now()
     known = {(r["kind"], r["path"]): r for r in discovered(db, source)}
     with db.atomic():
@@ -33,7 +36,7 @@ def save_discovered(db: sqlite_utils.Database, source: str, rows: list[dict[str,
                 "source": source, "kind": row["kind"], "path": row["path"],
                 "how": row.get("how") or old.get("how", ""),
                 "title": row.get("title") or old.get("title", ""),
-                "verified": int(bool(row.get("verified") or old.get("verified"))),
+                "verified": int(bool(row.get("verified") or (old.get("verified") and not exact))),
                 "replaces": row.get("replaces") or old.get("replaces") or "",
                 "found_at": old.get("found_at") or now, "checked_at": now,
             }, pk=("source", "kind", "path"))

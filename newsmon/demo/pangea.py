@@ -178,15 +178,20 @@ def _rssfeeds(site_title: str, lang: str, feeds: list[tuple[str, str]]) -> Page:
 
 def pangea_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, feed_id: str = "",
                 page_size: int = 20, feed_size: int = 20, top_size: int = 5,
-                title: str = "Azattyq", takedown: Mapping[str, Any] | None = None) -> Site:
+                title: str = "Azattyq", takedown: Mapping[str, Any] | None = None,
+                zones: Mapping[str, tuple[int, str]] | None = None) -> Site:
     """A Pangea site: `/api/` top stories, zone feeds on `/rssfeeds`, `/z/<id>?p=N` listings
     (news lane, section, archive templates in turn), `/a/<slug>/<id>.html`, sitemaps.
 
     `site.feeds` is the all-news zone feed (the newest `feed_size`); a `takedown` record is
-    linked from the feeds and the home page but answers with a redirect to the home page.
+    linked from the feeds and the home page but answers with a redirect to the home page;
+    `zones` gives sections their real zone id and template (`{"Новости": (360, "news lane")}`).
     """
     base_url, records, site = base_url.rstrip("/"), newest_first(articles), Site()
-    sections, lang = section_ids(records), (records[0].get("lang", "ru") if records else "ru")
+    lang = records[0].get("lang", "ru") if records else "ru"
+    layout = {name: (zones or {}).get(name, (number, TEMPLATES[index % len(TEMPLATES)]))
+              for index, (name, number) in enumerate(section_ids(records).items())}
+    sections = {name: number for name, (number, _) in layout.items()}
     for number, record in enumerate(records):
         related = [records[(number + k) % len(records)] for k in (1, 2, 3) if len(records) > k]
         render = partial(_article, record, base_url, sections[str(record.get("section") or
@@ -196,10 +201,10 @@ def pangea_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, feed_id
         if record.get("slug"):
             site[f"/a/{record['id']}.html"] = redirect(f"{base_url}{article_path(record)}")
     zone_feeds = []
-    for index, (name, section_id) in enumerate(sections.items()):
+    for name, (section_id, template) in layout.items():
         in_section = [r for r in records if str(r.get("section") or "news") == name]
         site[f"/z/{section_id}"] = partial(_listing, in_section, section_id, page_size,
-                                           TEMPLATES[index % len(TEMPLATES)], title, records[:3])
+                                           template, title, records[:3])
         code = opaque_code(f"{title}:{name}")
         site[f"/api/{code}"] = rss(f"{title} - {name}", base_url, [
             rss_item(r, base_url + article_path(r), base_url + article_path(r), False)

@@ -126,7 +126,7 @@ def run_discovery(app: Any, source: Source, overrides: dict[str, Any] | None = N
 def format_discovered(source: Source, rows: list[dict[str, Any]]) -> str:
     """One line per found feed or sitemap: kind, whether it parsed, how found, URL, title."""
     lines = [f"{source.name}: {source.base_url}"]
-    for row in rows:
+    for row in (r for r in rows if r["kind"] in ("feed", "sitemap")):
         state = ("-" if row["kind"] == "sitemap" else "ok" if row["verified"] else "no feed")
         title = f"  {row['title']}" if row["title"] else ""
         lines.append(f"  {row['kind']:<8} {state:<8} {row['how']:<13} "
