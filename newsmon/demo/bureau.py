@@ -66,8 +66,8 @@ def _page(title: str, lang: str, body: str, head: str = "") -> Page:
         f'title="КМБПЧ &raquo; Лента комментариев" href="{home}comments/feed/" />{head}</head>'
         f'<body><div class="top-line"><a class="logo" href="{home}">КМБПЧ</a><ul class="top-menu">'
         f'<li><a href="/publ-all/">Публикации</a></li><li><a href="/en/analysis/">Analysis</a>'
-        f'</li><li><a href="/en/">EN</a></li></ul></div>{body}<div class="bottom">'
-        "<p>© Казахстанское международное бюро по правам человека</p></div></body></html>")
+        f'</li><li><a href="/en/">EN</a></li></ul></div>{body}<footer class="footer">'
+        "<p>© Казахстанское международное бюро по правам человека</p></footer></body></html>")
 
 
 def _post(record: Mapping[str, Any], base_url: str, others: list[Mapping[str, Any]],

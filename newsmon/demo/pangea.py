@@ -93,6 +93,7 @@ def _article(record: Mapping[str, Any], base_url: str, section_id: int, site_tit
              related: list[Mapping[str, Any]], _query: Any = None) -> Page:
     lang, title, authors = record.get("lang", "ru"), escape(record["title"]), authors_of(record)
     published, (see_also, _, _) = when(record), _words(record.get("lang", "ru"))
+    caption = {"ru": "Фото из архива", "kk": "Мұрағат суреті"}.get(lang, "File photo")
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": record["title"],
           "datePublished": iso_z(published, " "), "dateModified": iso_z(when(record, "modified"),
           " "), "articleSection": record.get("section") or "news", "inLanguage": lang,
@@ -122,7 +123,7 @@ def _article(record: Mapping[str, Any], base_url: str, section_id: int, site_tit
 {paragraphs(record)}
 {inline}
 <div class="wsw__embed"><figure class="media-image js-media-expand"><figcaption>
-<span class="caption">{escape(record['title'][:40])}</span></figcaption></figure></div>
+<span class="caption">{escape(caption)}</span></figcaption></figure></div>
 </div></div></div><div class="col-md-4">{_widget(see_also, related)}</div></div></div></div>
 <div id="ymla-section" class="clear ymla-section"></div></div>
 <footer><div id="foot" class="foot"><p class="copyright">© Pangea fixture</p></div></footer>
