@@ -126,7 +126,7 @@ class WordPressAdapter(Adapter):
         if _BODY_POSTID.search(body):
             return None
         if match := ARCHIVE_BODY.search(body):
-            return f"a {match.group(1)} listing page, not an article (body class)"
+            return f"a listing page, not an article (body class {match.group(1)!r})"
         return None
 
     def next_listing(self, html: str, page_url: str) -> str | None:

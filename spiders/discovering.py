@@ -98,7 +98,7 @@ class DiscoveryMixin:
             return
         conventional = [Found(self.source.url(p), "feed", "convention")
                         for p in self.adapter.conventional_feeds()]
-        in_use = set(self.feed_paths) - set(d.failed)
+        in_use = set() if d.mode == "report" else set(self.feed_paths) - set(d.failed)
         d.queue = [f for f in ranked([*d.found, *conventional])
                    if f.kind == "feed" and f.url not in in_use and f.url not in d.failed]
         if d.mode == "replace":
