@@ -50,12 +50,19 @@ class DiscoveryMixin:
     """NewsSpider's discovery (expects its source, adapter, request(), article_request())."""
 
     discovery: Discovery | None = None
+    shared_queue = False  # scale-out mode: no discovery inside the crawl
     source: Any
     adapter: Any
     crawler: Any
 
     def start_discovery(self, mode: str, failed_url: str = "") -> Iterable[Request]:
-        """Phase 1, once a run; a later trigger only adds its failed feed."""
+        """Phase 1, once a run; a later trigger only adds its failed feed.
+
+        Not in scale-out mode (a shared queue hands responses to other processes, which hold
+        no discovery state): there `newsmon sources --discover` finds the feeds.
+        """
+        if self.shared_queue and mode != "report":
+            return
         if self.discovery is not None:
             if failed_url:
                 self.discovery.failed[failed_url] = self.feed_paths.get(failed_url, "")
@@ -74,6 +81,8 @@ class DiscoveryMixin:
             yield request.replace(errback=self.discovery_page_failed, dont_filter=True)
 
     def parse_discovery_page(self, response: Response) -> Iterable[Request]:
+        if self.discovery is None:  # another process's discovery (scale-out)
+            return
         found, kind = self.discovery.found, response.meta["discover_page"]
         if isinstance(response, TextResponse):
             page_url = self.to_main(response.url)
@@ -86,6 +95,8 @@ class DiscoveryMixin:
         yield from self.discovery_page_done()
 
     def discovery_page_failed(self, failure: Any) -> Iterable[Request]:
+        if self.discovery is None:  # another process's discovery (scale-out)
+            return
         logger.debug("%s: discovery page %s: %s", self.source.name, failure.request.url,
                      failure.getErrorMessage())
         yield from self.discovery_page_done()
@@ -125,6 +136,8 @@ class DiscoveryMixin:
 
     def parse_candidate(self, response: Response) -> Iterable[Request]:
         """A candidate that parses as a feed is verified (and read, unless reporting)."""
+        if self.discovery is None:  # another process's discovery (scale-out)
+            return
         candidate: Found = response.meta["candidate"]
         self.crawler.stats.inc_value("newsmon/feeds_fetched")
         try:
@@ -141,6 +154,8 @@ class DiscoveryMixin:
         yield from self.candidate_done(candidate, ok=True)
 
     def candidate_failed(self, failure: Any) -> Iterable[Request]:
+        if self.discovery is None:  # another process's discovery (scale-out)
+            return
         yield from self.candidate_done(failure.request.meta["candidate"], ok=False)
 
     def candidate_done(self, candidate: Found, ok: bool) -> Iterable[Request]:

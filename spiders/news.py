@@ -96,12 +96,13 @@ class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spid
         self.backfill_pages = settings.getint("NEWSMON_BACKFILL_MAX_PAGES", 1000)
         self.discovery_max_feeds = settings.getint("NEWSMON_DISCOVERY_MAX_FEEDS", 20)
         self.rediscover_hours = settings.getfloat("NEWSMON_REDISCOVER_HOURS", 24)
+        self.shared_queue = bool(settings.get("NEWSMON_REDIS_URL"))
         state = load_state(self.db_path, source.name, self.adapter)
         self.known, self.saved_validators = state.known, state.validators
         self.plan_feeds(state)
         self.rest_backfill = bool(source.adapter == "wordpress" and self.since and source.rest_api)
         self.url_pattern = re.compile(source.url_pattern) if source.url_pattern else None
-        if source.fetch == "browser" and not settings.getbool("NEWSMON_BROWSER_CONFIGURED"):
+        if source.fetch == "browser":  # settings are not frozen yet: this crawler only
             settings.setdict(browser_settings(settings), priority="spider")
         crawler.signals.connect(self.save_state, signal=signals.spider_closed)
         crawler.signals.connect(self.item_crashed, signal=signals.item_error)
@@ -116,7 +117,8 @@ class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spid
         # A source naming no feed looks for one; one that found none looks again a day later
         # (meanwhile its sitemaps, if any were found, are read instead).
         self.needs_discovery = not self.feed_paths and src.adapter not in (
-            "telegram", "sitemap") and not state.looked_recently(self.rediscover_hours)
+            "telegram", "sitemap") and not state.looked_recently(self.rediscover_hours) \
+            and not self.shared_queue
 
     # -- start ---------------------------------------------------------------------------------
 

@@ -177,6 +177,23 @@ def _rssfeeds(site_title: str, lang: str, feeds: list[tuple[str, str]]) -> Page:
                 "</body></html>")
 
 
+def _sections(site: Site, base_url: str, records: list[Mapping[str, Any]],
+              layout: Mapping[str, tuple[int, str]], page_size: int, feed_size: int,
+              title: str) -> list[tuple[str, str]]:
+    """Each section's listing `/z/<id>` and zone feed `/api/<code>`; the feeds for /rssfeeds."""
+    zone_feeds = []
+    for name, (section_id, template) in layout.items():
+        in_section = [r for r in records if str(r.get("section") or "news") == name]
+        site[f"/z/{section_id}"] = partial(_listing, in_section, section_id, page_size,
+                                           template, title, records[:3])
+        code = opaque_code(f"{title}:{name}")
+        site[f"/api/{code}"] = rss(f"{title} - {name}", base_url, [
+            rss_item(r, base_url + article_path(r), base_url + article_path(r), False)
+            for r in in_section[:feed_size]])
+        zone_feeds.append((f"/api/{code}", name))
+    return zone_feeds
+
+
 def pangea_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, feed_id: str = "",
                 page_size: int = 20, feed_size: int = 20, top_size: int = 5,
                 title: str = "Azattyq", takedown: Mapping[str, Any] | None = None,
@@ -201,16 +218,7 @@ def pangea_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, feed_id
         site[f"/amp/{record['id']}.html"] = render
         if record.get("slug"):
             site[f"/a/{record['id']}.html"] = redirect(f"{base_url}{article_path(record)}")
-    zone_feeds = []
-    for name, (section_id, template) in layout.items():
-        in_section = [r for r in records if str(r.get("section") or "news") == name]
-        site[f"/z/{section_id}"] = partial(_listing, in_section, section_id, page_size,
-                                           template, title, records[:3])
-        code = opaque_code(f"{title}:{name}")
-        site[f"/api/{code}"] = rss(f"{title} - {name}", base_url, [
-            rss_item(r, base_url + article_path(r), base_url + article_path(r), False)
-            for r in in_section[:feed_size]])
-        zone_feeds.append((f"/api/{code}", name))
+    zone_feeds = _sections(site, base_url, records, layout, page_size, feed_size, title)
     newest = list(records)
     if takedown:
         site[article_path(takedown)] = redirect(f"{base_url}/", 302)
