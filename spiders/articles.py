@@ -48,6 +48,8 @@ class ArticleMixin:
     known: dict[str, str | None]
     hints: dict[str, dict[str, Any]]
     aliases: dict[str, str]
+    produced: dict[str, str]
+    stored: dict[str, str]
 
     def is_article(self, url: str) -> bool:
         if self.url_pattern and not self.url_pattern.search(url):
@@ -105,17 +107,28 @@ class ArticleMixin:
             yield self.make_item(response, url, merge_hints(page, feed_hints))
 
     def is_duplicate(self, url: str, response: Response) -> bool:
-        """True when the page is an article this run already fetched under another URL."""
+        """True when the page is an article already had under another name: one this run
+        turned into an item, or (reached by a new URL, e.g. a short link) one stored earlier.
+
+        Names are the stored URL's key, the requested URL's and what the page says of itself
+        (WordPress's `<link rel="shortlink">`): `/en/?post_type=post&p=N` and its permalink
+        are one article whichever is fetched first.
+        """
         key = self.adapter.article_key(url)
         asked = response.meta.get("redirect_urls", [response.request.url])[0]
         asked_key = self.adapter.article_key(self.to_main(asked))
-        for alias in {asked_key, *self.adapter.page_aliases(response.selector)} - {key}:
-            self.aliases[alias] = url  # a `?p=ID` short link and its permalink are one article
-        if key != asked_key:
-            if key in self.seen:  # e.g. `?p=ID` that redirected to a permalink already fetched
-                self.crawler.stats.inc_value("newsmon/articles_duplicate")
-                return True
-            self.seen.add(key)
+        names = {key, asked_key, *self.adapter.page_aliases(response.selector)}
+        owner = next((self.produced[n] for n in sorted(names) if n in self.produced), None)
+        if owner is None and asked_key not in self.known:  # a new URL of a stored article?
+            owner = next((self.stored[n] for n in sorted(names - {asked_key})
+                          if n in self.stored), None)
+        for name in names:  # remembered: the next run fetches none of these names again
+            if self.adapter.article_key(owner or url) != name:
+                self.aliases[name] = owner or url
+        if owner:
+            self.crawler.stats.inc_value("newsmon/articles_duplicate")
+            return True
+        self.produced.update(dict.fromkeys(names, url))
         return False
 
     def make_item(self, response: Response, url: str, hints: dict[str, Any]) -> ArticleItem:

@@ -58,6 +58,7 @@ class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spid
         self.dirty_feeds: set[str] = set()
         self.validators: dict[str, tuple[str, str]] = {}
         self.aliases: dict[str, str] = {}
+        self.produced: dict[str, str] = {}  # key or alias -> URL of an item this run yielded
         self.hints: dict[str, dict[str, Any]] = {}  # article key -> what feeds/listings said
         self.sitemaps_requested = False
 
@@ -98,7 +99,8 @@ class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spid
         self.rediscover_hours = settings.getfloat("NEWSMON_REDISCOVER_HOURS", 24)
         self.shared_queue = bool(settings.get("NEWSMON_REDIS_URL"))
         state = load_state(self.db_path, source.name, self.adapter)
-        self.known, self.saved_validators = state.known, state.validators
+        self.known, self.stored, self.saved_validators = (state.known, state.stored,
+                                                          state.validators)
         self.plan_feeds(state)
         self.rest_backfill = bool(source.adapter == "wordpress" and self.since and source.rest_api)
         self.url_pattern = re.compile(source.url_pattern) if source.url_pattern else None

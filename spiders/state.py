@@ -21,6 +21,7 @@ class RunState:
     """One source's memory, read once when its spider starts."""
 
     known: dict[str, str | None] = field(default_factory=dict)  # article key -> fetched_at
+    stored: dict[str, str] = field(default_factory=dict)  # article key (or alias) -> its URL
     validators: dict[str, tuple[str, str]] = field(default_factory=dict)  # feed URL -> ...
     found: list[dict[str, Any]] = field(default_factory=list)  # discovered_feeds rows
 
@@ -52,10 +53,11 @@ def load_state(db_path: str | None, source: str, adapter: Adapter) -> RunState:
     db = connect(db_path)
     try:
         stamps = known_articles(db, source)
-        known = {adapter.article_key(url): stamp for url, stamp in stamps.items()}
+        stored = {adapter.article_key(url): url for url in stamps}
         for key, url in article_aliases(db, source).items():
-            known.setdefault(key, stamps.get(url))
-        return RunState(known, feed_validators(db), discovered(db, source))
+            stored.setdefault(key, url)
+        known = {key: stamps.get(url) for key, url in stored.items()}
+        return RunState(known, stored, feed_validators(db), discovered(db, source))
     finally:
         db.close()
 

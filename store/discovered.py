@@ -12,14 +12,13 @@ import sqlite_utils
 
 from core.clock import utc_now
 
-COLUMNS = ("kind", "path", "how", "title", "verified", "replaces", "found_at", "checked_at")
+DISCOVERED_SQL = ("SELECT kind, path, how, title, verified, replaces, found_at, checked_at "
+                  "FROM discovered_feeds WHERE source = ? ORDER BY rowid")
 
 
 def discovered(db: sqlite_utils.Database, source: str) -> list[dict[str, Any]]:
     """Every feed and sitemap found for `source`, in the order they were ranked."""
-    return list(db.query(
-        f"SELECT {', '.join(COLUMNS)} FROM discovered_feeds WHERE source = ? ORDER BY rowid",
-        [source]))
+    return list(db.query(DISCOVERED_SQL, [source]))
 
 
 def save_discovered(db: sqlite_utils.Database, source: str, rows: list[dict[str, Any]],

@@ -110,6 +110,26 @@ def test_second_run_fetches_nothing_and_short_links_are_known(db_path: Path, bur
     assert articles == []  # neither the posts nor their short links are fetched again
 
 
+@pytest.mark.parametrize("short_first", [True, False])
+def test_a_short_link_and_its_permalink_are_one_post_without_a_canonical_link(
+        db_path: Path, short_first: bool) -> None:
+    posts = english(3, first_id=53000)
+    with SiteServer() as server:
+        server.pages.update(bureau_site(posts, server.base_url, canonical=False))
+        post = posts[0]
+        links = [f"/en/?post_type=post&p={post['id']}", f"/en/analysis/legislation/{post['slug']}"]
+        server.pages["/en/feed/"] = xml("<rss version='2.0'><channel>" + "".join(
+            f"<item><title>t</title><link>{server.base_url}{link}</link></item>"
+            for link in (links if short_first else links[::-1])) + "</channel></rss>")
+        source = project_source(server.base_url)
+        first = crawl(source, db_path)
+        assert [i["title"] for i in first.new_items()].count(post["title"]) == 1
+        server.clear_log()
+        second = crawl(source, db_path)
+    assert second.new_items() == [] and second.errors == []
+    assert [r.path for r in server.requests if "p=" in r.path or "/analysis/" in r.path] == []
+
+
 def test_since_walks_the_listings_back_to_the_date_and_stops(db_path: Path, bureau) -> None:
     server, _, russian, english_, _ = bureau
     since = date.fromisoformat(local_day(russian[14])) + timedelta(days=1)

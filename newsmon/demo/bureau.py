@@ -71,12 +71,12 @@ def _page(title: str, lang: str, body: str, head: str = "") -> Page:
 
 
 def _post(record: Mapping[str, Any], base_url: str, others: list[Mapping[str, Any]],
-          _query: Any = None) -> Page:
+          canonical: bool = True, _query: Any = None) -> Page:
     lang = record.get("lang", "ru")
     home, _, see_also, _ = WORDS["en" if lang == "en" else "ru"]
     link = f"{base_url}{shortlink(record)}".replace("post_type=post&", "")
-    head = (f'<link rel="canonical" href="{base_url}{post_path(record)}" />'
-            f"<link rel='shortlink' href='{link}' />")
+    head = (f'<link rel="canonical" href="{base_url}{post_path(record)}" />' if canonical
+            else "") + f"<link rel='shortlink' href='{link}' />"
     related = "".join(f'<li><a href="{post_path(r)}">{escape(r["title"])}</a></li>'
                       for r in others[:3])
     return _page(record["title"], lang, (
@@ -115,13 +115,14 @@ def _listing(records: list[Mapping[str, Any]], path: str, page_size: int, page: 
 
 
 def _front(records: list[Mapping[str, Any]], by_id: dict[str, Mapping[str, Any]],
-           base_url: str, page_size: int, lang: str, query: dict[str, list[str]]) -> Page:
+           base_url: str, page_size: int, lang: str, canonical: bool,
+           query: dict[str, list[str]]) -> Page:
     if "p" in query:  # short links: Russian ones redirect, English ones answer in place
         record = by_id.get(query["p"][0])
         if record is None or is_english(record) != (lang == "en"):
             return Page(b"not found", 404)
         if lang == "en":
-            return _post(record, base_url, [])
+            return _post(record, base_url, [], canonical)
         return redirect(base_url + post_path(record))
     return _listing(records, "/en/" if lang == "en" else "/", page_size, 1, lang)
 
@@ -135,14 +136,18 @@ def _listings(site: Site, records: list[Mapping[str, Any]], path: str, page_size
 
 def bureau_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, page_size: int = 10,
                 feed_size: int = 10, feed: bool = True, sitemap: bool = True,
-                takedown: Mapping[str, Any] | None = None) -> Site:
-    """bureau.kz-shaped WordPress: category permalinks, `/en/`, short links, no REST API."""
+                takedown: Mapping[str, Any] | None = None, canonical: bool = True) -> Site:
+    """bureau.kz-shaped WordPress: category permalinks, `/en/`, short links, no REST API.
+
+    `canonical=False`: pages without `<link rel="canonical">` (a theme that drops it), so a
+    short link answering in place says only its post id."""
     base_url, records, site = base_url.rstrip("/"), newest_first(articles), Site()
     by_id = {str(r["id"]): r for r in records}
     for lang, home in (("ru", "/"), ("en", "/en/")):
         mine = [r for r in records if is_english(r) == (lang == "en")]
         _listings(site, mine, home, page_size, lang)
-        site[home] = partial(_front, mine, by_id, base_url, page_size, lang)  # + short links
+        site[home] = partial(_front, mine, by_id, base_url, page_size, lang,  # + short links
+                             canonical)
         _listings(site, mine, "/en/analysis/" if lang == "en" else "/publ-all/", page_size, lang)
         for cat in sorted({category_path(r) for r in mine}):
             _listings(site, [r for r in mine if category_path(r) == cat], cat, page_size, lang)
@@ -153,7 +158,8 @@ def bureau_site(articles: Iterable[Mapping[str, Any]], base_url: str, *, page_si
             site.feeds.append(f"{home}feed/")
         site.sections.append(home)
     for number, record in enumerate(records):
-        site[post_path(record)] = partial(_post, record, base_url, records[number + 1:])
+        site[post_path(record)] = partial(_post, record, base_url, records[number + 1:],
+                                          canonical)
     if takedown:
         site[post_path(takedown)] = redirect(base_url + category_path(takedown), 302)
     if sitemap:
