@@ -141,7 +141,7 @@ def discover_source(app: AppContext, sources: list, name: str, as_json: bool) ->
         source = get_source(sources, name)
     except SourcesError as exc:
         raise ConfigError(str(exc)) from None
-    found = sources_job.run_discovery(app, source)
+    found = [r for r in sources_job.run_discovery(app, source) if r["kind"] in ("feed", "sitemap")]
     if as_json:
         for row in found:
             click.echo(json.dumps({**row, "url": source.url(row["path"])}, ensure_ascii=False))
