@@ -28,6 +28,10 @@ MIN_TEXT_CHARS = 80  # shorter than a lead paragraph: a stub, a gallery or an er
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 BINARY_SHARE = 0.10  # more control or undecodable characters than this: not a text page
 SAMPLE_CHARS = 64 * 1024
+#: Inside an article body, blocks that are never its text: Pangea's `.wsw__embed` (media,
+#: captions and "related" links embedded in the body; the saved Pangea pages' gold text leaves
+#: them out) and its `.media-block-wrap` widgets, WordPress's related-posts plugins.
+NOT_TEXT = ".wsw__embed, .media-block-wrap, #ymla-section, .jp-relatedposts, .yarpp-related"
 
 
 class NoArticle(ValueError):
@@ -71,6 +75,8 @@ def _narrow_to_body(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.Htm
         return tree
     if not matches:
         return tree
+    for block in matches[0].cssselect(NOT_TEXT):
+        block.drop_tree()
     head = tree.find("head")
     page = lxml.html.Element("html")
     if head is not None:

@@ -55,3 +55,75 @@ def to_utc_iso(value: object, assume: tzinfo = UTC) -> str | None:
 def day_of(stamp: str | None) -> date | None:
     """The UTC day of a stored timestamp, if any."""
     return date.fromisoformat(stamp[:10]) if stamp else None
+
+
+# --- Days as listings write them --------------------------------------------------------------
+# Pangea listings write "28 апреля 2024", "April 28, 2024", "28 сәуір 2024"; bureau.kz-style
+# WordPress themes "26.05.2025". A table of month stems (measured against dateparser in
+# docs/sources.md: the same answers on the listing forms, ~100x faster, no language guessing).
+
+#: Month-name stems -> month number. Russian and Kazakh (Cyrillic and 2021 Latin), English.
+MONTH_STEMS: dict[str, int] = {
+    **{stem: n for n, stem in enumerate(
+        ("янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"), 1)},
+    **{stem: n for n, stem in enumerate(
+        ("қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там", "қыр", "қаз", "қар", "жел"), 1)},
+    **{stem: n for n, stem in enumerate(
+        ("qań", "aqp", "naý", "sáý", "mam", "maý", "shil", "tam", "qyr", "qaz", "qar", "jel"), 1)},
+    **{stem: n for n, stem in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
+}
+#: Russian "май/мая/мае" is the only two-letter stem; these words must not take it.
+_NOT_MAY = ("мам", "мау", "мар")
+_ISO_DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DMY_DAY = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_TOKEN = re.compile(r"\d{1,4}|[^\W\d_]+")
+
+
+def _month(word: str) -> int | None:
+    word = word.lower()
+    if len(word) < 3:
+        return None
+    for size in (4, 3):
+        if (n := MONTH_STEMS.get(word[:size])) is not None:
+            return n
+    if word[:2] == "ма" and not word.startswith(_NOT_MAY) and word[2] in "йяе":
+        return 5
+    return None
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _named_day(text: str) -> date | None:
+    """`28 апреля 2024`, `April 28, 2024`, `2024 жылғы 28 сәуір`: a month word with a day
+    and a year next to it (names like "Марат" near unrelated numbers are not dates)."""
+    tokens = _TOKEN.findall(text)
+    for index, token in enumerate(tokens):
+        month = None if token.isdigit() else _month(token)
+        if month is None:
+            continue
+        near = sorted((abs(i - index), t) for i, t in enumerate(tokens) if t.isdigit())
+        years = [int(t) for gap, t in near if len(t) == 4 and gap <= 3]
+        days = [int(t) for gap, t in near if len(t) <= 2 and 1 <= int(t) <= 31 and gap <= 2]
+        if years and days:
+            return _safe_day(years[0], month, days[0])
+    return None
+
+
+def parse_day(text: str) -> date | None:
+    """The day a listing shows (ISO, dd.mm.yyyy or a month name in ru/kk/en), or None."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if match := _ISO_DAY.search(text):
+        return _safe_day(*map(int, match.groups()))
+    if match := _DMY_DAY.search(text):
+        day, month, year = map(int, match.groups())
+        return _safe_day(year, month, day)
+    return _named_day(text)

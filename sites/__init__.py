@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from sites.adapter import Adapter, FeedAdapter, SitemapAdapter
 from sites.pangea import PangeaAdapter
+from sites.telegram import TelegramAdapter
 from sites.wordpress import WordPressAdapter
 
 #: The adapter registry: `adapter = "<name>"` in sources.toml picks one of these.
 ADAPTERS: dict[str, Adapter] = {
     adapter.name: adapter
-    for adapter in (PangeaAdapter(), WordPressAdapter(), FeedAdapter(), SitemapAdapter())
+    for adapter in (PangeaAdapter(), WordPressAdapter(), FeedAdapter(), SitemapAdapter(),
+                    TelegramAdapter())
 }
 
 

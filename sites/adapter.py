@@ -7,15 +7,21 @@ The base class is the generic behaviour (`feed` and `sitemap` sources use it as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
+import re
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
-from sites import urls
+from parsel import Selector
 
-#: A listing link: the article URL and the day shown beside it, if any.
-Listed = tuple[str, date | None]
+from sites import listing, urls
+from sites.listing import Listed
+
+#: A discovered link worth trying as a feed (RSS/Atom/XML in its path or query).
+FEEDISH = re.compile(r"rss|feed|atom|\.xml", re.IGNORECASE)
+
+__all__ = ["Adapter", "FeedAdapter", "Listed", "SitemapAdapter"]
 
 
 class Adapter:
@@ -48,20 +54,60 @@ class Adapter:
             chosen = urls.absolute(base_url, canonical)
         return self.canonical_url(chosen)
 
-    def listing_links(self, html: str, page_url: str) -> list[Listed]:
-        """Article links of a listing page, in page order, with their listed day."""
+    def page_aliases(self, sel: Selector) -> list[str]:
+        """Other keys the fetched page says it has (a WordPress post id), for later runs."""
         return []
 
-    def next_listing_page(self, url: str) -> str | None:
-        """The listing page after `url`, or None when the adapter has no paging."""
+    def archive_page(self, sel: Selector) -> str | None:
+        """Why a fetched page is a listing rather than an article, or None."""
         return None
+
+    def listing_links(self, html: str, page_url: str) -> list[Listed]:
+        """Article links of a listing page, in page order, with their listed day."""
+        return listing.content_links(html, page_url, self.is_article)
+
+    def next_listing(self, html: str, page_url: str) -> str | None:
+        """The listing page after `page_url`, as the page links it, or None at the end."""
+        return listing.next_page(html, page_url)
+
+    def discovery_pages(self) -> tuple[str, ...]:
+        """Pages (host-relative) that list the site's feeds, read by discovery."""
+        return ()
+
+    def conventional_feeds(self) -> tuple[str, ...]:
+        """Feed paths the CMS serves by convention, tried by discovery."""
+        return ()
+
+    def listed_feed(self, url: str) -> bool:
+        """Is a link found on a feed-list page (or a `rel=alternate` link) a feed to read?"""
+        parts = urlsplit(url)
+        return bool(FEEDISH.search(parts.path + "?" + parts.query))
+
+    def takedown(self, requested: str, final: str, sections: Iterable[str]) -> str | None:
+        """Why an article request that ended on `final` is a takedown, or None.
+
+        A removed article commonly redirects to the home page or its section: that page is
+        not the article, whatever text it holds.
+        """
+        if urls.canonicalize(final) == urls.canonicalize(requested) or self.is_article(final) \
+                and not _is_folder_of(final, requested, sections):
+            return None
+        where = "the home page" if urlsplit(final).path in ("", "/") else "a section page"
+        return f"redirected to {where} ({final}): taken down or moved"
+
+
+def _is_folder_of(final: str, requested: str, sections: Iterable[str]) -> bool:
+    """`final` is a listing: a configured section, or a folder above the requested URL."""
+    path = urlsplit(final).path.rstrip("/") + "/"
+    asked = urlsplit(requested).path.rstrip("/") + "/"
+    return (path != asked and asked.startswith(path)) or path in {
+        s.rstrip("/") + "/" for s in sections}
 
 
 class FeedAdapter(Adapter):
-    """A site read through the RSS/Atom feeds its entry names."""
+    """A site read through its RSS/Atom feeds (named in the entry, or found by discovery)."""
 
     name = "feed"
-    required = ("feeds",)
 
 
 class SitemapAdapter(Adapter):

@@ -20,6 +20,8 @@ from sites import ADAPTERS
 
 REQUIRED = ("name", "title", "adapter", "base_url", "languages")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+CHANNEL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,31}$")  # Telegram's username rule
+FETCH_MODES = ("http", "browser")
 PATH_KEYS = ("feeds", "sitemaps", "sections")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = PROJECT_ROOT / "sources.toml"
@@ -48,6 +50,9 @@ class Source:
     proxy: str = ""
     rest_api: str = ""  # WordPress REST posts endpoint, for `--since` backfill
     listing_pages: int = 3  # listing pages walked per run when not backfilling
+    fetch: str = "http"  # "browser": pages through headless Chromium (Cloudflare-protected)
+    mirrors: tuple[str, ...] = ()  # other hosts serving the same paths, tried when blocked
+    channel: str = ""  # Telegram channel username (adapter "telegram")
     notes: str = ""
 
     def url(self, path: str) -> str:
@@ -55,9 +60,16 @@ class Source:
         return urljoin(self.base_url, path)
 
     def with_base_url(self, base_url: str) -> Source:
-        """The same source pointed at another host (a mirror, a local fixture site)."""
+        """The same source pointed at another host (a mirror, a local fixture site).
+
+        Its `mirrors` belong to the real host, so they are dropped: a copy never leads back.
+        """
         _check_base_url(base_url, "with_base_url", self.name)
-        return replace(self, base_url=base_url.rstrip("/") + "/")
+        return replace(self, base_url=base_url.rstrip("/") + "/", mirrors=())
+
+    def hosts(self) -> tuple[str, ...]:
+        """The base URL and the mirrors' base URLs, in the order they are tried."""
+        return (self.base_url, *self.mirrors)
 
 
 KNOWN_KEYS = {f.name for f in fields(Source)}
@@ -71,12 +83,15 @@ def default_sources_path() -> Path:
     return local if local.is_file() else DEFAULT_SOURCES
 
 
-def _check_base_url(url: Any, where: str, name: str) -> None:
+def _check_base_url(url: Any, where: str, name: str, err: Any = None) -> None:
+    """An http(s) URL with a host and no query; `err` (else a SourcesError) names the place."""
+    key = "mirror" if err else "base_url"
+    err = err or (lambda problem: SourcesError(f"{where}: source {name!r}: {problem}"))
     parts = urlsplit(url) if isinstance(url, str) else None
     if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourcesError(f"{where}: source {name!r}: base_url {url!r} is not an http(s) URL")
+        raise err(f"{key} {url!r} is not an http(s) URL")
     if parts.query or parts.fragment:
-        raise SourcesError(f"{where}: source {name!r}: base_url {url!r} has a query or fragment")
+        raise err(f"{key} {url!r} has a query or fragment")
 
 
 def _relative(value: Any, base_url: str, key: str, err: Any) -> str:
@@ -97,11 +112,11 @@ def _relative(value: Any, base_url: str, key: str, err: Any) -> str:
 
 def _check_types(entry: dict[str, Any], err: Any) -> None:
     strings = ("name", "title", "adapter", "base_url", "country", "url_pattern", "body_selector",
-               "proxy", "rest_api", "notes")
+               "proxy", "rest_api", "notes", "fetch", "channel")
     for key in strings:
         if key in entry and not isinstance(entry[key], str):
             raise err(f"{key} must be a string, got {entry[key]!r}")
-    for key in ("languages", *PATH_KEYS):
+    for key in ("languages", "mirrors", *PATH_KEYS):
         if key in entry and not isinstance(entry[key], list):
             raise err(f"{key} must be a list, got {entry[key]!r}")
     if "enabled" in entry and not isinstance(entry["enabled"], bool):
@@ -129,6 +144,12 @@ def _check_values(entry: dict[str, Any], err: Any) -> None:
     for key in ADAPTERS[entry["adapter"]].required:
         if not entry.get(key):
             raise err(f"adapter {entry['adapter']!r} needs a non-empty {key}")
+    if entry.get("fetch", "http") not in FETCH_MODES:
+        raise err(f"fetch must be one of {', '.join(FETCH_MODES)}, got {entry['fetch']!r}")
+    if entry.get("channel") and not CHANNEL_RE.match(entry["channel"]):
+        raise err(f"channel {entry['channel']!r} is not a Telegram username (letters, digits, _)")
+    for mirror in entry.get("mirrors", []):
+        _check_base_url(mirror, "", entry["name"], err)
 
 
 def _source(entry: dict[str, Any], path: Path, index: int) -> Source:
@@ -152,7 +173,8 @@ def _source(entry: dict[str, Any], path: Path, index: int) -> Source:
         data[key] = tuple(_relative(v, base_url, key, err) for v in data.get(key, ()))
     if data.get("rest_api"):
         data["rest_api"] = _relative(data["rest_api"], base_url, "rest_api", err)
-    data.update(base_url=base_url, languages=tuple(entry["languages"]))
+    data.update(base_url=base_url, languages=tuple(entry["languages"]),
+                mirrors=tuple(m.rstrip("/") + "/" for m in entry.get("mirrors", ())))
     return Source(**data)
 
 

@@ -60,3 +60,15 @@ def path_key(url: str) -> str:
     """Host-independent identity of a canonical URL: its path (no trailing slash) and query."""
     parts = urlsplit(url)
     return parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+
+
+def rehost(url: str, base_url: str) -> str:
+    """`url`'s path and query on `base_url`'s scheme and host (a mirror's page at home)."""
+    parts, base = urlsplit(url), urlsplit(base_url)
+    return urlunsplit((base.scheme, base.netloc, parts.path or "/", parts.query, ""))
+
+
+def path_and_query(url: str) -> str:
+    """The host-relative form of `url`: path (at least `/`) and query."""
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -1,4 +1,10 @@
-"""WordPress: `?p=ID` short links, `/page/N/` listings, the REST API for backfills."""
+"""WordPress: `?p=ID` short links, archives that are not articles, listings, the REST API.
+
+Short links come as `/?p=N`, `/?p=N&post_type=post`, `/?post_type=post&p=N` and, on sites
+with a language folder (bureau.kz's English edition), `/en/?post_type=post&p=N`; the post id
+is the identity, so a short link and the permalink it stands for are one article once the
+permalink page has said its id (`<link rel="shortlink">`, which WordPress core prints).
+"""
 
 from __future__ import annotations
 
@@ -11,28 +17,36 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from parsel import Selector
 
 from extraction.dates import to_utc_iso
-from sites import urls
-from sites.adapter import Adapter, Listed
+from sites import listing, urls
+from sites.adapter import Adapter
 from sites.entries import FeedEntry, FeedError
 
 REST_PER_PAGE = 50
-LISTING_SELECTORS = ("article .entry-title a::attr(href)", "article a[rel=bookmark]::attr(href)",
-                     "h2.entry-title a::attr(href)", "main h2 a::attr(href)")
 SHORTLINK_PARAM = "p"
+#: The folder a short link may sit in: the site root or a language folder (`/en/`).
+SHORTLINK_PATH = re.compile(r"^(?:/[a-z]{2})?/?$")
 #: `/amp/` and `/embed/` are alternate views of a post.
 ALT_VIEW = re.compile(r"/(?:amp|embed|feed)/?$")
-#: WordPress URLs that are never articles.
+#: Archive folders: core taxonomies and those of sites we read (odfoundation's country and
+#: topic), under an optional language folder; never articles.
+ARCHIVES = ("category", "tag", "tags", "author", "page", "feed", "comments", "search", "country",
+            "topic", "topics", "type", "wp-json", "wp-admin", "wp-content", "wp-includes")
 NON_ARTICLE = re.compile(
-    r"^/(?:category|tag|author|page|feed|comments|wp-json|wp-admin|wp-content|wp-includes|search)"
-    r"(?:/|$)|/page/\d+/?$|/feed/?$"
+    r"^(?:/[a-z]{2})?/(?:" + "|".join(ARCHIVES) + r")(?:/|$)"
+    r"|/page/\d+/?$|/feed/?$|^(?:/[a-z]{2})?/?$|^(?:/[a-z]{2})?/\d{4}(?:/\d{2}){0,2}/?$"
 )
+#: `<body class>` words WordPress gives listing pages (core's body_class()).
+ARCHIVE_BODY = re.compile(r"(?:^|\s)(archive|category|tag|tax-[\w-]+|author|date|search|blog)"
+                          r"(?:\s|$)")
+SHORTLINK_MARK = "link[rel=shortlink]::attr(href)"
+_BODY_POSTID = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
 _PAGE_SUFFIX = re.compile(r"page/(\d+)/?$")
 
 
 def post_id(url: str) -> str | None:
-    """The post id of a WordPress short link (`/?p=123`), or None."""
+    """The post id of a WordPress short link (`/?p=123`, `/en/?post_type=post&p=123`), or None."""
     parts = urlsplit(url)
-    if parts.path not in ("", "/"):
+    if not SHORTLINK_PATH.match(parts.path):
         return None
     value = dict(parse_qsl(parts.query)).get(SHORTLINK_PARAM, "")
     return value if value.isdigit() else None
@@ -79,8 +93,10 @@ def parse_rest_posts(body: bytes) -> list[FeedEntry]:
 
 class WordPressAdapter(Adapter):
     name = "wordpress"
-    defaults = MappingProxyType({"body_selector": ".entry-content", "feeds": ("/feed/",),
-                                 "sections": ("/",), "rest_api": "/wp-json/wp/v2/posts"})
+    # No default feed: `/feed/` is found by discovery (or named in the entry), so a site
+    # without one costs no recorded 404 on every run.
+    defaults = MappingProxyType({"body_selector": ".entry-content", "sections": ("/",),
+                                 "rest_api": "/wp-json/wp/v2/posts"})
     title_selectors = ("h1.entry-title::text",)
 
     def is_article(self, url: str) -> bool:
@@ -96,24 +112,36 @@ class WordPressAdapter(Adapter):
         number = post_id(url)
         return f"wp:{number}" if number else super().article_key(url)
 
-    def listing_links(self, html: str, page_url: str) -> list[Listed]:
-        sel = Selector(text=html)
-        hrefs: list[str] = []
-        for css in LISTING_SELECTORS:
-            hrefs = sel.css(css).getall()
-            if hrefs:
-                break
-        found: dict[str, None] = {}
-        for href in hrefs:
-            url = urls.absolute(page_url, href)
-            if self.is_article(url):
-                found.setdefault(url)
-        return [(url, None) for url in found]
+    def page_aliases(self, sel: Selector) -> list[str]:
+        """`wp:<id>` of a post page: its short link, else its `postid-N` body class."""
+        for href in sel.css(SHORTLINK_MARK).getall():
+            if number := post_id(href):
+                return [f"wp:{number}"]
+        match = _BODY_POSTID.search(sel.css("body::attr(class)").get() or "")
+        return [f"wp:{match.group(1)}"] if match else []
 
-    def next_listing_page(self, url: str) -> str:
-        """`/page/N+1/` after a listing URL (the first page has no suffix)."""
-        base = url.split("?", 1)[0]
+    def archive_page(self, sel: Selector) -> str | None:
+        """Why the page is a listing (WordPress's body classes say so), or None."""
+        body = sel.css("body::attr(class)").get() or ""
+        if _BODY_POSTID.search(body):
+            return None
+        if match := ARCHIVE_BODY.search(body):
+            return f"a listing page, not an article (body class {match.group(1)!r})"
+        return None
+
+    def next_listing(self, html: str, page_url: str) -> str | None:
+        """The page's own "next"/"older" link, else `/page/N+1/` (the core permalink)."""
+        if found := listing.next_page(html, page_url):
+            return found
+        base = page_url.split("?", 1)[0]
         match = _PAGE_SUFFIX.search(base)
         if match:
             return base[: match.start()] + f"page/{int(match.group(1)) + 1}/"
         return base.rstrip("/") + "/page/2/"
+
+    def conventional_feeds(self) -> tuple[str, ...]:
+        return ("/feed/",)
+
+    def listed_feed(self, url: str) -> bool:
+        """A discovered feed worth reading: not a comments feed (core links both)."""
+        return "/comments/feed" not in urlsplit(url).path and super().listed_feed(url)

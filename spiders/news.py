@@ -1,9 +1,11 @@
-"""The one generic news spider: feeds, sitemaps, listings and the WordPress REST API of a source.
+"""The one generic news spider: feeds, sitemaps, listings, the WordPress REST API and Telegram
+channel previews of a source, with feed discovery when a source names no feed or one is gone.
 
 Started as `crawler.crawl(NewsSpider, source=<Source>, since=<date|None>)` (or
-`scrapy crawl news -a source=NAME`). Every URL comes from the source's base_url and keys; what
-a kind of site does differently is asked of its adapter (`sites.get_adapter`); every URL that
-cannot become an item is reported with the `fetch_failed` signal.
+`scrapy crawl news -a source=NAME`). Every URL comes from the source's base_url and keys (a
+response from one of its `mirrors` is read as if from the main host); what a kind of site
+does differently is asked of its adapter (`sites.get_adapter`); every URL that cannot become
+an item is reported with the `fetch_failed` signal.
 """
 
 from __future__ import annotations
@@ -16,39 +18,49 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from core.clock import utc_now
-from crawler.items import ArticleItem
+from crawler.browser import browser_settings
 from crawler.signals import fetch_failed
-from extraction.hints import merge_hints, page_hints
-from sites import get_adapter, urls, wordpress
-from sites.entries import FeedEntry, FeedError
+from sites import get_adapter, urls
+from sites.entries import FeedError
 from sites.sources import Source, get_source, load_sources
+from spiders.articles import ArticleMixin
+from spiders.discovering import DiscoveryMixin
 from spiders.errors import content_type, failure_reason, is_http_status
 from spiders.feeds import parse_feed, parse_sitemap
-from spiders.state import changed, conditional_headers
-from store import connect, known_articles
-from store.feeds import feed_validators, save_feed_validators
+from spiders.listings import ListingMixin
+from spiders.state import conditional_headers, load_state
+from spiders.telegram import TelegramMixin
+from store import connect
+from store.discovered import save_aliases
+from store.feeds import save_feed_validators
 
 logger = logging.getLogger(__name__)
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+GONE = (404, 410)  # a feed answering these has moved: discovery looks for it
 
 
-class NewsSpider(Spider):
+class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spider):
     """Crawl one source incrementally; `since` walks its archive back to that date."""
 
     name = "news"
 
-    def __init__(self, source: Source | str, since: date | str | None = None, **kwargs: Any):
+    def __init__(self, source: Source | str, since: date | str | None = None,
+                 discover_only: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
         self.source_arg = source
         self.since = date.fromisoformat(since) if isinstance(since, str) and since else since
+        self.discover_only = discover_only
         self.seen: set[str] = set()
         self.dirty_feeds: set[str] = set()
         self.validators: dict[str, tuple[str, str]] = {}
+        self.aliases: dict[str, str] = {}
+        self.produced: dict[str, str] = {}  # key or alias -> URL of an item this run yielded
+        self.hints: dict[str, dict[str, Any]] = {}  # article key -> what feeds/listings said
+        self.sitemaps_requested = False
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -59,6 +71,8 @@ class NewsSpider(Spider):
         settings.set_in_component_priority_dict(
             mws, "crawler.downloadermiddlewares.offsite.SourceOffsiteMiddleware", 50)
         settings.set_in_component_priority_dict(
+            mws, "crawler.downloadermiddlewares.mirrors.MirrorMiddleware", 540)
+        settings.set_in_component_priority_dict(
             "EXTENSIONS", "crawler.extensions.health.SourceHealthRecorder", 200)
 
     @classmethod
@@ -68,7 +82,7 @@ class NewsSpider(Spider):
         return spider
 
     def configure(self, crawler: Crawler) -> None:
-        """Resolve the source and read what earlier runs stored (settings come from here)."""
+        """Resolve the source, read what earlier runs stored, plan this run's feeds."""
         settings = crawler.settings
         source = self.source_arg
         if isinstance(source, str):
@@ -77,24 +91,36 @@ class NewsSpider(Spider):
             source = source.with_base_url(base)
         self.source: Source = source
         self.adapter = get_adapter(source.adapter)
-        self.allowed_domains = [urls.netloc(source.base_url).split(":")[0]]
+        self.allowed_domains = [urls.netloc(h).split(":")[0] for h in source.hosts()]
         self.max_feed_bytes = settings.getint("DOWNLOAD_MAXSIZE")
-        self.known: dict[str, str | None] = {}
-        self.saved_validators: dict[str, tuple[str, str]] = {}
-        if db_path := settings.get("NEWSMON_DB"):
-            db = connect(db_path)
-            try:
-                self.known = {self.adapter.article_key(u): stamp
-                              for u, stamp in known_articles(db, source.name).items()}
-                self.saved_validators = feed_validators(db)
-            finally:
-                db.close()
-        self.db_path = db_path
+        self.db_path = settings.get("NEWSMON_DB")
         self.backfill_pages = settings.getint("NEWSMON_BACKFILL_MAX_PAGES", 1000)
+        self.discovery_max_feeds = settings.getint("NEWSMON_DISCOVERY_MAX_FEEDS", 20)
+        self.rediscover_hours = settings.getfloat("NEWSMON_REDISCOVER_HOURS", 24)
+        self.shared_queue = bool(settings.get("NEWSMON_REDIS_URL"))
+        state = load_state(self.db_path, source.name, self.adapter)
+        self.known, self.stored, self.saved_validators = (state.known, state.stored,
+                                                          state.validators)
+        self.plan_feeds(state)
         self.rest_backfill = bool(source.adapter == "wordpress" and self.since and source.rest_api)
         self.url_pattern = re.compile(source.url_pattern) if source.url_pattern else None
-        crawler.signals.connect(self.save_feed_state, signal=signals.spider_closed)
+        if source.fetch == "browser":  # settings are not frozen yet: this crawler only
+            settings.setdict(browser_settings(settings), priority="spider")
+        crawler.signals.connect(self.save_state, signal=signals.spider_closed)
         crawler.signals.connect(self.item_crashed, signal=signals.item_error)
+
+    def plan_feeds(self, state: Any) -> None:
+        """Feeds to read: the named ones (a moved one by what replaced it), else found ones."""
+        src, moved = self.source, state.replacements()
+        pairs = ([(p, moved.get(p, p)) for p in src.feeds] if src.feeds
+                 else [("", p) for p in state.found_feeds()[:self.discovery_max_feeds]])
+        self.feed_paths = {src.url(now): named for named, now in pairs}
+        self.sitemap_paths = list(dict.fromkeys([*src.sitemaps, *state.found_sitemaps()]))
+        # A source naming no feed looks for one; one that found none looks again a day later
+        # (meanwhile its sitemaps, if any were found, are read instead).
+        self.needs_discovery = not self.feed_paths and src.adapter not in (
+            "telegram", "sitemap") and not state.looked_recently(self.rediscover_hours) \
+            and not self.shared_queue
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -105,35 +131,63 @@ class NewsSpider(Spider):
     def start_requests_for_source(self) -> Iterable[Request]:
         """Feeds always; listings (first pages, or deep when backfilling); archive when `since`."""
         src = self.source
-        for path in src.feeds:
-            yield self.feed_request(src.url(path), self.parse_feed)
+        if self.discover_only:
+            yield from self.start_discovery("report")
+            return
+        if src.adapter == "telegram":
+            yield self.channel_request()
+            return
+        for url in self.feed_paths:
+            yield self.feed_request(url, self.parse_feed)
         for path in src.sections:
-            yield self.request(src.url(path), self.parse_listing, "listing", page=0)
-        use_sitemaps = self.since or src.adapter == "sitemap" or not (src.feeds or src.sections)
+            yield self.listing_request(path)
+        if self.needs_discovery:
+            yield from self.start_discovery("find")
         if self.rest_backfill:
             yield self.request(self.rest_url(1), self.parse_rest, "listing", rest_page=1)
-        elif use_sitemaps:
-            for path in src.sitemaps:
-                yield self.feed_request(src.url(path), self.parse_sitemap)
+        elif self.since or src.adapter == "sitemap" or not (self.feed_paths or src.sections
+                                                            or self.needs_discovery):
+            yield from self.sitemap_requests()
+
+    def sitemap_requests(self, extra: Iterable[str] = ()) -> Iterable[Request]:
+        """The configured and found sitemaps, once a run."""
+        if self.sitemaps_requested:
+            return
+        self.sitemaps_requested = True
+        for url in dict.fromkeys([*map(self.source.url, self.sitemap_paths), *extra]):
+            yield self.feed_request(url, self.parse_sitemap, kind="sitemap")
 
     def request(self, url: str, callback: Any, stage: str, **meta: Any) -> Request:
         """A request on the source's host with the errback, stage and per-source proxy set."""
         meta["stage"] = stage
         if self.source.proxy:
             meta["proxy"] = self.source.proxy
+        if self.source.fetch == "browser" and stage in ("fetch", "listing"):
+            meta["playwright"] = True  # HTML pages only: a browser shows XML as a web page
         return Request(url, callback=callback, errback=self.on_error, meta=meta)
 
-    def feed_request(self, url: str, callback: Any) -> Request:
+    def feed_request(self, url: str, callback: Any, kind: str = "feed") -> Request:
         """A conditional GET: a 304 means nothing changed and costs nothing."""
-        request = self.request(url, callback, "feed", feed=url, handle_httpstatus_list=[304])
+        request = self.request(url, callback, "feed", feed=url, feed_kind=kind,
+                               handle_httpstatus_list=[304])
         if not self.since:  # a backfill must read the archive whatever the last run saw
             request.headers.update(conditional_headers(self.saved_validators.get(url)))
         return request
 
-    def rest_url(self, page: int) -> str:
-        return wordpress.rest_posts_url(self.source.url(self.source.rest_api), self.since, page)
+    # -- hosts ---------------------------------------------------------------------------------
 
-    # -- discovery -----------------------------------------------------------------------------
+    def to_main(self, url: str) -> str:
+        """`url` moved from a mirror host onto the main host (the canonical home of a page)."""
+        for mirror in self.source.mirrors:
+            if urls.same_host(url, mirror):
+                return urls.rehost(url, self.source.base_url)
+        return url
+
+    def relative(self, url: str) -> str:
+        """Host-relative form of a URL on the source's host (as stored for found feeds)."""
+        return urls.path_and_query(self.to_main(url))
+
+    # -- feeds and sitemaps --------------------------------------------------------------------
 
     def feed_ok(self, response: Response) -> bool:
         """Count a fetched feed/listing; False for a 304 (unchanged, nothing to do)."""
@@ -156,6 +210,7 @@ class NewsSpider(Spider):
             feed = parse_feed(response.body, self.max_feed_bytes)
         except FeedError as exc:
             self.fail(response.url, "feed", f"{exc} (Content-Type: {content_type(response)})")
+            yield from self.feed_gone(response.meta["feed"])
             return
         if feed.cut_off:  # recorded, and read in full again next run
             self.fail(response.url, "feed", f"not XML to the end (cut short?): {feed.problem}; "
@@ -169,6 +224,11 @@ class NewsSpider(Spider):
         self.remember_validators(response)
         for entry in feed.entries:
             yield from self.article_request(entry, origin=response.meta["feed"])
+
+    def feed_gone(self, url: str) -> Iterable[Request]:
+        """A feed that is no more (404/410, or no feed now): find what replaced it."""
+        if url in self.feed_paths:
+            yield from self.start_discovery("replace" if self.source.feeds else "find", url)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if not self.feed_ok(response):
@@ -184,116 +244,9 @@ class NewsSpider(Spider):
                 continue  # older than the backfill date: neither the chunk nor the article
             if not sitemap.is_index:
                 yield from self.article_request(entry, origin=response.meta["feed"])
-            elif urls.same_host(entry.url, self.source.base_url):
-                yield self.feed_request(entry.url, self.parse_sitemap)
-
-    def parse_listing(self, response: Response) -> Iterable[Request]:
-        """Links of a listing page; the next page only while it still shows unknown articles."""
-        self.feed_ok(response)
-        if not isinstance(response, TextResponse):
-            self.fail(response.url, "listing", f"not an HTML page ({content_type(response)})")
-            return
-        links = self.adapter.listing_links(response.text, response.url)
-        fresh = 0
-        for url, day in links:
-            if self.since and day and day < self.since:
-                continue
-            requests = list(self.article_request(FeedEntry(url=url)))
-            fresh += bool(requests) or self.adapter.article_key(url) not in self.known
-            yield from requests
-        yield from self.next_listing(response, links, fresh)
-
-    def next_listing(self, response: Response, links: list, fresh: int) -> Iterable[Request]:
-        page = response.meta.get("page", 0) + 1
-        deep = self.since and (response.meta.get("fallback") or not self.rest_backfill)
-        limit = self.backfill_pages if deep else self.source.listing_pages
-        older = self.since and any(day and day < self.since for _, day in links)
-        if not links or not fresh or older or page >= limit:
-            return
-        if next_page := self.adapter.next_listing_page(response.url):
-            yield self.request(next_page, self.parse_listing, "listing", page=page)
-
-    def parse_rest(self, response: Response) -> Iterable[Request]:
-        self.feed_ok(response)
-        try:
-            entries = wordpress.parse_rest_posts(response.body)
-        except FeedError as exc:
-            self.fail(response.url, "listing", str(exc))
-            yield from self.listing_fallback()
-            return
-        for entry in entries:
-            yield from self.article_request(entry)
-        page = response.meta["rest_page"]
-        total = int(response.headers.get("X-WP-TotalPages", b"0") or 0)
-        if entries and page < min(total, self.backfill_pages):
-            yield self.request(self.rest_url(page + 1), self.parse_rest, "listing",
-                               rest_page=page + 1)
-
-    def listing_fallback(self) -> Iterable[Request]:
-        """No REST API: backfill through the `/page/N/` listings instead."""
-        for path in self.source.sections or ("/",):
-            request = self.request(self.source.url(path), self.parse_listing, "listing", page=0,
-                                   fallback=True)
-            yield request.replace(dont_filter=True)  # its first page may have been read already
-
-    # -- articles ------------------------------------------------------------------------------
-
-    def is_article(self, url: str) -> bool:
-        if self.url_pattern and not self.url_pattern.search(url):
-            return False
-        return self.adapter.is_article(url)
-
-    def article_request(self, entry: FeedEntry, origin: str = "") -> Iterable[Request]:
-        """A request for an article not yet seen, unknown, or changed since our last fetch."""
-        try:
-            url = urls.absolute(self.source.base_url, entry.url)
-            on_host = urls.same_host(url, self.source.base_url)
-        except ValueError as exc:  # e.g. "http://[::1": one bad entry, not a lost feed
-            self.fail(origin or entry.url, "feed", f"bad article link {entry.url!r}: {exc}")
-            return
-        if not on_host:
-            self.crawler.stats.inc_value("newsmon/articles_offsite")
-            return
-        if not self.is_article(url):
-            return
-        key = self.adapter.article_key(url)
-        if key in self.seen:
-            return
-        self.seen.add(key)
-        self.crawler.stats.inc_value("newsmon/articles_found")
-        if key in self.known and not changed(entry, self.known[key]):
-            self.crawler.stats.inc_value("newsmon/articles_known")
-            return
-        yield self.request(url, self.parse_article, "fetch", hints=entry.hints(), origin=origin)
-
-    def parse_article(self, response: Response) -> Iterable[ArticleItem]:
-        if not urls.same_host(response.url, self.source.base_url):
-            self.fail(response.request.url, "fetch", f"offsite redirect to {response.url}")
-            return
-        if not isinstance(response, TextResponse) or not content_type(response).startswith(
-                HTML_TYPES):
-            self.fail(response.url, "fetch", f"not an HTML page ({content_type(response)})")
-            return
-        page = page_hints(response.selector, self.adapter.title_selectors)
-        url = self.adapter.item_url(response.url, page.get("canonical"), self.source.base_url)
-        key = self.adapter.article_key(url)
-        if key != self.adapter.article_key(response.request.url):
-            if key in self.seen:  # e.g. `?p=ID` that redirected to a permalink already fetched
-                self.crawler.stats.inc_value("newsmon/articles_duplicate")
-                return
-            self.seen.add(key)
-        yield self.make_item(response, url, merge_hints(page, response.meta.get("hints", {})))
-
-    def make_item(self, response: Response, url: str, hints: dict[str, Any]) -> ArticleItem:
-        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                   for k, v in response.headers.items()}
-        return ArticleItem(
-            url=url, source=self.source.name, fetched_url=response.url, status=response.status,
-            body=response.body, encoding=getattr(response, "encoding", "utf-8"),
-            headers=headers, fetched_at=utc_now(), adapter=self.source.adapter,
-            body_selector=self.source.body_selector, hints=hints, country=self.source.country,
-            origin=response.meta.get("origin", ""),
-        )
+            elif urls.same_host(self.to_main(entry.url), self.source.base_url):
+                yield self.feed_request(self.to_main(entry.url), self.parse_sitemap,
+                                        kind="sitemap")
 
     # -- failures ------------------------------------------------------------------------------
 
@@ -309,6 +262,9 @@ class NewsSpider(Spider):
             self.dirty_feeds.add(origin)  # refetch that feed next run, so the article is retried
         if request.meta.get("rest_page") == 1:
             yield from self.listing_fallback()
+        if request.meta.get("feed_kind") == "feed" and any(
+                is_http_status(failure, status) for status in GONE):
+            yield from self.feed_gone(request.meta["feed"])
 
     def item_crashed(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
         """A stage crashed on an article (e.g. a locked database): retry its feed next run."""
@@ -320,12 +276,15 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"newsmon/fetch_failed/{stage}")
         self.crawler.signals.send_catch_log(fetch_failed, url=url, stage=stage, reason=reason)
 
-    def save_feed_state(self, spider: Spider) -> None:
-        """Validators of feeds whose every article was handled (else: refetch them next run)."""
+    def save_state(self, spider: Spider) -> None:
+        """Validators of feeds whose every article was handled, aliases, what was found."""
+        if not self.db_path:
+            return
         clean = {u: v for u, v in self.validators.items() if u not in self.dirty_feeds}
-        if self.db_path and clean:
-            db = connect(self.db_path)
-            try:
-                save_feed_validators(db, clean)
-            finally:
-                db.close()
+        db = connect(self.db_path)
+        try:
+            save_feed_validators(db, clean)
+            save_aliases(db, self.source.name, self.aliases)
+        finally:
+            db.close()
+        self.save_discovery()

@@ -304,3 +304,18 @@ def m_scale_001_funnel(db: sqlite_utils.Database) -> None:
         {"run_key": str, "worker": str, "source": str, "started_at": str, "ended_at": str,
          "items_new": int, "items_updated": int, "items_unchanged": int},
         pk=("run_key", "worker"), if_not_exists=True)
+
+
+@migration
+def m_sources_001_discovery(db: sqlite_utils.Database) -> None:
+    # Sources (issue #14): feeds and sitemaps found on the sites (never written back to the
+    # user's sources.toml), a found feed standing in for a configured one that moved
+    # (`replaces`), and other URLs an article answers to (a WordPress `?p=ID` short link).
+    db["discovered_feeds"].create(
+        {"source": str, "kind": str, "path": str, "how": str, "title": str, "verified": int,
+         "replaces": str, "found_at": str, "checked_at": str},
+        pk=("source", "kind", "path"), not_null={"replaces"}, defaults={"replaces": ""},
+        if_not_exists=True)
+    db["article_aliases"].create(
+        {"source": str, "key": str, "url": str, "seen_at": str},
+        pk=("source", "key"), if_not_exists=True)

@@ -14,11 +14,39 @@ GOOD = {"name": "demo", "title": "Demo", "adapter": "pangea", "base_url": "https
 def test_project_sources_file_is_valid_and_covers_the_core_outlets():
     sources = load_sources(DEFAULT_SOURCES)
     names = {s.name for s in sources}
-    assert {"azattyq-ru", "azattyq-kk", "bureau-kz"} <= names and len(sources) >= 9
+    assert {"azattyq-ru", "azattyq-kk", "bureau-kz"} <= names
+    enabled = [s for s in sources if s.enabled]
+    assert len(enabled) >= 25
+    assert sum("kk" in s.languages for s in enabled) >= 5  # Kazakh-language outlets
     by_name = {s.name: s for s in sources}
     assert by_name["azattyq-ru"].body_selector == "#article-content .wsw"
     assert by_name["bureau-kz"].body_selector == ".entry-content"
-    assert all(s.notes for s in sources)
+    assert all(len(s.notes) > 80 for s in sources)  # each says what is confirmed and by what
+    assert {s.adapter for s in sources} >= {"pangea", "wordpress", "feed", "telegram"}
+
+
+def test_project_entries_fixed_from_the_evidence():
+    by_name = {s.name: s for s in load_sources(DEFAULT_SOURCES)}
+    assert by_name["notorture-kz"].base_url == "https://www.notorture.kz/"
+    assert by_name["vlast-kz"].feeds == ("/feed/",)
+    assert by_name["hrw-kz"].feeds == ("/rss/news",)
+    assert by_name["amnesty-kz"].feeds == ("/en/feed/",)
+    assert by_name["adilsoz-kz"].adapter != "wordpress"
+    assert "/z/558" not in by_name["rferl-kz"].sections
+    assert by_name["kaztag-kz"].fetch == "browser" and "/ru/rss/" not in by_name["kaztag-kz"].feeds
+    assert by_name["bureau-kz"].sections == ("/", "/en/") and not by_name["bureau-kz"].rest_api
+    assert by_name["azattyq-ru"].mirrors  # blocked in Kazakhstan: CloudFront hosts
+
+
+def test_new_keys_and_a_copy_on_another_host_drops_the_mirrors(tmp_path):
+    entry = {**GOOD, "fetch": "browser", "mirrors": ["https://d1.cloudfront.net"]}
+    (source,) = load_sources(sources_toml(tmp_path / "s.toml", [entry]))
+    assert source.hosts() == ("https://rus.azattyq.org/", "https://d1.cloudfront.net/")
+    moved = source.with_base_url("http://127.0.0.1:9")
+    assert moved.hosts() == ("http://127.0.0.1:9/",) and moved.fetch == "browser"
+    tg = {**GOOD, "adapter": "telegram", "base_url": "https://t.me", "channel": "bureau_kz"}
+    (channel,) = load_sources(sources_toml(tmp_path / "t.toml", [tg]))
+    assert channel.channel == "bureau_kz" and channel.body_selector
 
 
 def test_defaults_and_relative_paths(tmp_path):
@@ -42,6 +70,11 @@ def test_defaults_and_relative_paths(tmp_path):
     ({"languages": "ru"}, "languages must be a list"),
     ({"enabled": "yes"}, "enabled must be true or false"),
     ({"proxy": "socks5://x:1"}, "is not an http(s) proxy URL"),
+    ({"fetch": "chrome"}, "fetch must be one of http, browser"),
+    ({"mirrors": ["cloudfront.net"]}, "mirror 'cloudfront.net' is not an http(s) URL"),
+    ({"mirrors": "https://x.net"}, "mirrors must be a list"),
+    ({"adapter": "telegram"}, "adapter 'telegram' needs a non-empty channel"),
+    ({"adapter": "telegram", "channel": "t.me/x"}, "is not a Telegram username"),
 ])
 def test_errors_name_the_file_the_source_and_the_problem(tmp_path, change, problem):
     entry = {k: v for k, v in {**GOOD, **change}.items() if v is not None}

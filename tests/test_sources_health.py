@@ -11,6 +11,7 @@ from newsmon.cli import cli
 from newsmon.jobs.sources import source_health
 from sites.sources import load_sources
 from store import connect
+from store.discovered import save_discovered
 from tests.support.sites import sources_toml
 
 NOW = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
@@ -68,6 +69,24 @@ def test_feeds_answering_304_are_healthy_not_quiet(tmp_path):
                                  {"feeds_not_modified": 1})
     rows = {r["source"]: r for r in source_health(db, make_sources(tmp_path), NOW)}
     assert rows["quiet"]["warning"] == ""
+
+
+def test_a_replaced_feed_is_a_note_not_a_warning(tmp_path):
+    entries = [{"name": "moved", "title": "m", "adapter": "feed", "base_url": "https://m.kz",
+                "languages": ["ru"], "feeds": ["/rss"]}]
+    sources = load_sources(sources_toml(tmp_path / "m.toml", entries))
+    db = connect(tmp_path / "db.sqlite")
+    add_run(db, "moved", "2024-05-10T11:00:00Z", 5)
+    save_discovered(db, "moved", [
+        {"kind": "feed", "path": "/feed/", "how": "link", "verified": True, "replaces": "/rss"},
+        {"kind": "feed", "path": "/comments/feed/", "how": "link", "verified": False}])
+    (row,) = source_health(db, sources, NOW)
+    assert row["notes"] == ["feed moved: now https://m.kz/feed/ (was /rss)"]
+    assert row["warning"] == ""
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "db.sqlite"), "sources",
+                                      "--sources", str(tmp_path / "m.toml")])
+    assert result.exit_code == 0, result.output
+    assert "moved: feed moved: now https://m.kz/feed/ (was /rss)" in result.output
 
 
 def test_sources_command_prints_the_table_and_exits_1_when_one_needs_attention(tmp_path):

@@ -55,10 +55,13 @@ def test_broken_feeds_and_pages_each_produce_a_recorded_failure(db_path: Path) -
         db_path, "SELECT found, new, failed, failures_json FROM source_runs")[0]
     assert (found, new, failed) == (7, 4, 7)
     assert json.loads(failures_json)["feed: HTTP 404"] == 1
-    # the feed whose articles failed keeps no validators: the next run reads it in full
+    # the feed whose articles failed keeps no validators: the next run reads it in full; the
+    # gone (404) and no-longer-a-feed ones are replaced by the feed the site's pages name
     saved = {url.removeprefix(server.base_url) for (url,) in rows(db_path,
                                                                   "SELECT url FROM feed_state")}
-    assert saved == {site.feeds[0]}
+    assert saved == {site.feeds[0], "/api/"}
+    replaced = rows(db_path, "SELECT path, replaces FROM discovered_feeds WHERE replaces != ''")
+    assert replaced == [("/api/", "/api/404 /api/html")]
 
 
 def test_unresolvable_host_is_a_dns_failure(db_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_since_backfill_walks_the_sitemap_back_to_the_date_only(db_path: Path, s
     articles = make_articles(60, step_hours=24)  # 60 days back from 2024-03-31
     site = pangea_site(articles, server.base_url)
     server.pages.update(site)
-    source = pangea(server, site, feeds=[], sections=[])
+    source = pangea(server, site, feeds=["/api/"], sections=[])  # top stories: the newest 5
     from datetime import date
 
     result = crawl(source, db_path, since=date(2024, 3, 1))

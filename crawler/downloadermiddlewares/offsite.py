@@ -1,4 +1,5 @@
-"""Offsite rule by the source: a request must stay on the source's base_url host and port."""
+"""Offsite rule by the source: a request must stay on the source's base_url host and port (or
+one of its `mirrors`)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ class SourceOffsiteMiddleware(OffsiteMiddleware):
         source = getattr(spider, "source", None)
         if source is None or not hasattr(source, "base_url"):
             return super().should_follow(request, spider)
-        return urls.same_host(request.url, source.base_url)
+        hosts = source.hosts() if hasattr(source, "hosts") else (source.base_url,)
+        return any(urls.same_host(request.url, host) for host in hosts)
 
     def process_request(self, request: Request) -> None:  # type: ignore[override]
         spider = self.crawler.spider

@@ -19,8 +19,8 @@ from newsmon.jobs import crawl as crawl_job
 from newsmon.jobs import demo as demo_job
 from newsmon.jobs import digest as digest_job
 from newsmon.jobs import serve as serve_job
-from newsmon.jobs.sources import source_health
-from sites.sources import load_sources
+from newsmon.jobs import sources as sources_job
+from sites.sources import SourcesError, get_source, load_sources
 
 logger = logging.getLogger(__name__)
 
@@ -106,13 +106,22 @@ def digest_cmd(app: AppContext, dry_run: str | None, subscriptions_path: str | N
 @cli.command("sources")
 @sources_option
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.option("--discover", "discover_name", metavar="NAME", default=None,
+              help="Look on NAME's site for its feeds and sitemaps, remember and print them.")
 @click.pass_obj
-def sources_cmd(app: AppContext, sources_path: str | None, as_json: bool) -> None:
-    """Each source's health; exit 1 when a source needs attention (for monitoring scripts)."""
+def sources_cmd(app: AppContext, sources_path: str | None, as_json: bool,
+                discover_name: str | None) -> None:
+    """Each source's health and discovery notes; exit 1 when a source needs attention.
+
+    With --discover NAME: the feeds and sitemaps found on NAME's site (exit 1: no feed found).
+    """
     sources = load_sources(sources_path)
+    if discover_name:
+        discover_source(app, sources, discover_name, as_json)
+        return
     db = app.connect(create=False)
     try:
-        rows = source_health(db, sources)
+        rows = sources_job.source_health(db, sources)
     finally:
         db.close()
     if as_json:
@@ -120,7 +129,25 @@ def sources_cmd(app: AppContext, sources_path: str | None, as_json: bool) -> Non
             click.echo(json.dumps(row, ensure_ascii=False))
     else:
         click.echo(format_sources(rows))
+        for row in rows:
+            for note in row["notes"]:
+                click.echo(f"{row['source']}: {note}")
     sys.exit(1 if any(row["warning"] for row in rows) else 0)
+
+
+def discover_source(app: AppContext, sources: list, name: str, as_json: bool) -> None:
+    """`newsmon sources --discover NAME`: run discovery, print what it found."""
+    try:
+        source = get_source(sources, name)
+    except SourcesError as exc:
+        raise ConfigError(str(exc)) from None
+    found = [r for r in sources_job.run_discovery(app, source) if r["kind"] in ("feed", "sitemap")]
+    if as_json:
+        for row in found:
+            click.echo(json.dumps({**row, "url": source.url(row["path"])}, ensure_ascii=False))
+    else:
+        click.echo(sources_job.format_discovered(source, found))
+    sys.exit(0 if any(r["kind"] == "feed" and r["verified"] for r in found) else 1)
 
 
 SOURCE_COLUMNS = (("source", 18), ("enabled", 7), ("last_run", 20), ("last_success", 20),

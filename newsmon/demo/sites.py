@@ -5,17 +5,24 @@ from __future__ import annotations
 import tomllib
 from collections import defaultdict
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from newsmon.demo.sitegen import pangea_site, wordpress_site
+from newsmon.demo.sitegen import bureau_site, pangea_site
 from newsmon.demo.siteserver import SiteServer
 from sites.sources import Source, load_sources
 
 HERE = Path(__file__).resolve().parent
 ARTICLES = HERE / "articles.toml"
 SOURCES = HERE / "sources.toml"
-SITE_BUILDERS = {"pangea": pangea_site, "wordpress": wordpress_site}
+#: Each demo source's site, shaped like the real outlet's (Pangea for Azattyq, bureau.kz's
+#: WordPress for the Bureau).
+SITE_BUILDERS: dict[str, Any] = {
+    "azattyq-ru": partial(pangea_site, title="Радио Азаттык"),
+    "azattyq-kk": partial(pangea_site, title="Азаттық радиосы"),
+    "bureau": bureau_site,
+}
 
 
 def load_articles(path: Path = ARTICLES) -> dict[str, list[dict[str, Any]]]:
@@ -34,8 +41,7 @@ def start_demo_sites() -> tuple[list[Source], list[SiteServer]]:
     sources, servers = [], []
     for source in load_sources(SOURCES):
         server = SiteServer().start()
-        site = SITE_BUILDERS[source.adapter](articles[source.name], server.base_url,
-                                             title=source.title)
+        site = SITE_BUILDERS[source.name](articles[source.name], server.base_url)
         server.pages.update(site)
         servers.append(server)
         sources.append(replace(source.with_base_url(server.base_url),

@@ -10,12 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from crawler.browser import browser_problem
 from newsmon.context import AppContext
 from newsmon.errors import EXIT_ALL_FAILED, EXIT_FAILURES, EXIT_OK, ConfigError
 from newsmon.jobs.classify import checked_rules
 from newsmon.jobs.runner import STAT_KEYS, run_crawl, summarise_stats
 from newsmon.lock import run_lock
-from sites.sources import Source, SourcesError, load_sources
+from sites.sources import Source, SourcesError, default_sources_path, load_sources
 from store import finish_run, start_run
 
 
@@ -58,14 +59,17 @@ def select_sources(path: str | Path | None, only: tuple[str, ...] = ()) -> list[
         sources = load_sources(path)
     except SourcesError as exc:
         raise ConfigError(str(exc)) from None
-    if not only:
-        return [s for s in sources if s.enabled]
     names = {s.name: s for s in sources}
     unknown = [n for n in only if n not in names]
     if unknown:
         raise ConfigError(f"{path}: no source named {', '.join(unknown)} "
                           f"(known: {', '.join(names)})")
-    return [names[n] for n in only]
+    chosen = [names[n] for n in only] if only else [s for s in sources if s.enabled]
+    for source in chosen:  # a browser source needs the extra and Chromium: say so up front
+        if source.fetch == "browser" and (problem := browser_problem()):
+            raise ConfigError(f"{path or default_sources_path()}: source {source.name!r}: "
+                              f"{problem}")
+    return chosen
 
 
 def crawl_sources(app: AppContext, sources: list[Source], since: date | None = None,

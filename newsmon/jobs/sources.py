@@ -1,4 +1,10 @@
-"""Source health for `newsmon sources`: is every outlet still yielding articles?"""
+"""`newsmon sources`: is every outlet still yielding articles, and what did discovery find?
+
+Health reads `source_runs`; the notes read `discovered_feeds` ("feed moved: now X" when a
+named feed answered 404/410 and a found one stands in for it). `discover` runs the news
+spider in report mode against one source: it reads the pages that name feeds and sitemaps,
+tries every candidate feed, remembers them in the database and returns what it found.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import sqlite_utils
 
 from core.clock import format_utc, now, parse_utc
 from sites.sources import Source
+from store.discovered import discovered
 from store.runs import source_runs
 
 QUIET_RUNS = 3  # runs without any article found before a source that used to yield is flagged
@@ -73,5 +80,57 @@ def source_health(db: sqlite_utils.Database, sources: Iterable[Source],
             "last_failures": json.loads(last.get("failures_json") or "{}"),
             "items_7d": _items_since(db, source.name, moment - timedelta(days=7)),
             "warning": warning(runs, moment) if source.enabled else "",
+            "notes": discovery_notes(source, discovered(db, source.name)),
         })
     return rows
+
+
+def discovery_notes(source: Source, found: list[dict[str, Any]]) -> list[str]:
+    """"feed moved: now X (was Y)" per replaced feed; the found feeds of a source naming none."""
+    notes = []
+    for row in found:
+        for old in (row["replaces"] or "").split():
+            if row["verified"] and old in source.feeds:
+                notes.append(f"feed moved: now {source.url(row['path'])} (was {old})")
+    if not source.feeds:
+        feeds = [source.url(r["path"]) for r in found if r["kind"] == "feed" and r["verified"]
+                 and not r["replaces"]]
+        if feeds:
+            notes.append(f"feeds found by discovery: {', '.join(feeds)}")
+    return notes
+
+
+def run_discovery(app: Any, source: Source, overrides: dict[str, Any] | None = None
+                  ) -> list[dict[str, Any]]:
+    """Discover `source`'s feeds and sitemaps on its site (one Scrapy process, report mode),
+    remember them, and return the `discovered_feeds` rows."""
+    from scrapy.crawler import CrawlerProcess
+
+    from newsmon.jobs.runner import crawl_settings
+    from spiders.news import NewsSpider
+
+    db = app.connect()
+    db.close()
+    settings = crawl_settings(app.db_path, 0, {"NEWSMON_SOURCE_HEALTH": False,
+                                               **(overrides or {})})
+    process = CrawlerProcess(settings, install_root_handler=False)
+    process.crawl(NewsSpider, source=source, discover_only=True)
+    process.start()
+    db = app.connect()
+    try:
+        return discovered(db, source.name)
+    finally:
+        db.close()
+
+
+def format_discovered(source: Source, rows: list[dict[str, Any]]) -> str:
+    """One line per found feed or sitemap: kind, whether it parsed, how found, URL, title."""
+    lines = [f"{source.name}: {source.base_url}"]
+    for row in (r for r in rows if r["kind"] in ("feed", "sitemap")):
+        state = ("-" if row["kind"] == "sitemap" else "ok" if row["verified"] else "no feed")
+        title = f"  {row['title']}" if row["title"] else ""
+        lines.append(f"  {row['kind']:<8} {state:<8} {row['how']:<13} "
+                     f"{source.url(row['path'])}{title}")
+    if len(lines) == 1:
+        lines.append("  nothing found (no feed links, no /feed/, no sitemap in robots.txt)")
+    return "\n".join(lines)
