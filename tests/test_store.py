@@ -6,6 +6,7 @@ import json
 
 from store import finish_run, open_db, record_error, save_item, start_run
 from store.migrations import MIGRATIONS
+from store.search import search_ids
 
 CLASSIFIED = {
     "topics": ["torture", "detention"],
@@ -30,7 +31,7 @@ def row(url: str = "https://example.kz/a/1.html", text: str = "полицейс�
 def test_migrations_apply_once_and_enable_wal(db_path):
     db = open_db(db_path)
     assert {"items", "item_topics", "item_entities", "triage", "crawl_runs", "crawl_errors",
-            "digest_log", "items_fts"} <= set(db.table_names())
+            "digest_log", "items_search"} <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
     db = open_db(db_path)
@@ -64,8 +65,8 @@ def test_topics_entities_and_evidence_rows(db_path):
 def test_full_text_search_finds_cyrillic(db_path):
     db = open_db(db_path)
     save_item(db, row(), CLASSIFIED)
-    hits = list(db["items"].search("избили"))
-    assert [h["title"] for h in hits] == ["Заголовок"]
+    hits = search_ids(db, "избили")
+    assert [db["items"].get(h)["title"] for h in hits] == ["Заголовок"]
 
 
 def test_runs_and_errors(db_path):
