@@ -12,6 +12,8 @@ from datasette_plugins.i18n import current_language
 from datasette_plugins.state import get_state
 from store.migrations import TOPICS, TRIAGE_STATUSES
 
+TRIAGE_FILTERS = ("triage", "assignee")
+
 
 async def guard_read(datasette: Any, request: Any) -> Response | None:
     """None if the visitor may read items; a redirect to the login page if anonymous."""
@@ -55,7 +57,11 @@ def queue_filter(request: Any, args: Any = None) -> queries.QueueFilter:
     """The queue's filters from the query string (or a form); anonymous readers see all."""
     args = request.args if args is None else args
     untriaged = bool(request.actor) and args.get("show") != "all"
-    return queries.QueueFilter.from_args(args, untriaged, places.search_groups())
+    flt = queries.QueueFilter.from_args(args, untriaged, places.search_groups())
+    if not request.actor:  # who triaged what is itself a note: no triage filters
+        for key in TRIAGE_FILTERS:
+            flt.values.pop(key, None)
+    return flt
 
 
 def place_list(raw: str | None) -> list[str]:

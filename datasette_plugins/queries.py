@@ -28,7 +28,8 @@ FILTERS = {
              "AND value = :place)",
     "person": "i.id IN (SELECT item_id FROM item_entities WHERE kind = 'person' "
               "AND value = :person)",
-    "status": "coalesce((SELECT t.status FROM triage t WHERE t.item_id = i.id), 'new') = :status",
+    # Not "status": a bulk form's `status` is the status to set, not a filter.
+    "triage": "coalesce((SELECT t.status FROM triage t WHERE t.item_id = i.id), 'new') = :triage",
     "assignee": "EXISTS (SELECT 1 FROM triage t WHERE t.item_id = i.id "
                 "AND t.assigned_to = :assignee)",
     "date_from": f"{WHEN} >= :date_from",
@@ -68,9 +69,9 @@ class QueueFilter:
         for key in ("date_from", "date_to"):
             if key in values and _iso_date(values[key]) is None:
                 del values[key]
-        if values.get("status") not in (None, *TRIAGE_STATUSES):
-            del values["status"]
-        return cls(values, untriaged and "status" not in values, groups)
+        if values.get("triage") not in (None, *TRIAGE_STATUSES):
+            del values["triage"]
+        return cls(values, untriaged and "triage" not in values, groups)
 
     def terms(self) -> list[search.Term]:
         """The search box's words, as the index matches them (also used to highlight)."""
@@ -99,7 +100,7 @@ class QueueFilter:
     def query_string(self, **extra: str) -> dict[str, str]:
         """The filters as URL parameters (a saved filter is this URL)."""
         shown = dict(self.values)
-        if not self.untriaged and "status" not in shown:
+        if not self.untriaged and "triage" not in shown:
             shown["show"] = "all"
         return {**shown, **{k: v for k, v in extra.items() if v}}
 

@@ -92,8 +92,8 @@ def ids(conn: sqlite3.Connection, args: dict, untriaged: bool = True) -> list[in
     ({"place": "Aktobe Region"}, [8]),
     ({"date_from": "2024-05-20", "date_to": "2024-05-23"}, [6, 4, 3]),  # both ends included
     ({"date_from": "not-a-date"}, [8, 7, 6, 4, 3, 2, 1]),  # ignored, not an error
-    ({"status": "relevant"}, [2]),
-    ({"status": "new"}, [8, 7, 6, 4, 3, 1]),
+    ({"triage": "relevant"}, [2]),
+    ({"triage": "new"}, [8, 7, 6, 4, 3, 1]),
     ({"assignee": "bob"}, [2]),
     ({"q": "!!!"}, []),
 ])
