@@ -30,8 +30,8 @@ METHODS = [("**/locale/**.py", "ignore"), ("**.py", "python"),
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3)}
-# Messages other packages show through our templates (datasette-auth-passwords' login error).
-FOREIGN = ("Invalid username or password",)
+# Messages other packages show through our templates (the login error, the home crumb).
+FOREIGN = ("Invalid username or password", "home")
 ENTITY_KINDS = ("person", "place", "article")
 
 
