@@ -65,6 +65,6 @@ def test_demo_serves_datasette_with_the_flagged_items(tmp_path):
             assert {row["lang"] for row in flagged} == {"ru", "kk", "en"}
             client = Client(base)
             assert client.login("demo", "demo").status in (200, 302)
-            assert "Triage" in client.get(f"/-/item/{flagged[0]['id']}").text
+            assert "Разбор" in client.get(f"/-/item/{flagged[0]['id']}").text  # triage form, ru
         finally:
             assert stop(proc) == 0
