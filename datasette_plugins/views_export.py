@@ -17,6 +17,9 @@ from datasette_plugins.i18n import ZONE, place_name, status_name, topic_name, wh
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.pages import guard_read, json_list, place_list, queue_filter, rows
 
+# A cell Excel would run as a formula (crawled titles are hostile input): OWASP's advice is a
+# leading apostrophe, which Excel shows as text and hides.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PUBLIC_COLUMNS = ("id", "published", "title", "source", "lang", "topics", "places", "url",
                   "item_page")
 TRIAGE_COLUMNS = ("status", "assigned_to")
@@ -68,6 +71,13 @@ def csv_headers(triage: bool) -> list[str]:
     return [labels[c] for c in columns]
 
 
+def cell(value: Any) -> Any:
+    """`value`, made inert if a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_row(item: dict, triage: bool) -> list[Any]:
     """One row with labels in the visitor's language (topics, places, status)."""
     row = [item["id"], when(item["published"]), item["title"], item["source"], item["lang"],
@@ -75,7 +85,7 @@ def csv_row(item: dict, triage: bool) -> list[Any]:
            ", ".join(place_name(p) for p in item["places"]), item["url"], item["item_page"]]
     if triage:
         row += [status_name(item["status"]), item["assigned_to"]]
-    return row
+    return [cell(value) for value in row]
 
 
 async def export_csv(datasette: Any, request: Any) -> Response:

@@ -55,6 +55,13 @@ def test_russian_plurals_have_three_forms() -> None:
     assert said == ["1 материал", "3 материала", "5 материалов", "21 материал"]
 
 
+def test_csv_cells_never_become_formulas() -> None:
+    from datasette_plugins.views_export import cell
+
+    assert [cell(v) for v in ("=HYPERLINK(\"x\")", "+1", "@SUM(A1)", "Суд", 7)] == [
+        "'=HYPERLINK(\"x\")", "'+1", "'@SUM(A1)", "Суд", 7]
+
+
 def test_time_zone_and_unparsable_times(lang: str) -> None:
     assert "UTC+5" in i18n.zone_label()
     assert i18n.when("not a date") == "not a date"
