@@ -50,6 +50,11 @@ def test_queue_and_table_search_agree(alice: Client, query: str, expected: set) 
     assert {r["id"] for r in table.json()} == expected
 
 
+def test_plain_table_search_looks_at_the_newest_matches(alice: Client) -> None:
+    plain = alice.get("/newsmon/items.json?_shape=array&_search=" + quote("пытка")).json()
+    assert [r["id"] for r in plain] == [8, 4, 1]  # capped path: newest first, all 3 found
+
+
 def test_table_page_has_the_search_box_and_says_what_it_searched(alice: Client) -> None:
     page = alice.get("/newsmon/items?_search=" + quote("пытка")).text
     assert 'name="_search"' in page and 'value="пытка"' in page

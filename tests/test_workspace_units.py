@@ -55,6 +55,17 @@ def test_russian_plurals_have_three_forms() -> None:
     assert said == ["1 материал", "3 материала", "5 материалов", "21 материал"]
 
 
+@pytest.mark.parametrize(("args", "plain"), [
+    ({"_search": "x"}, True), ({"_search": "x", "_next": "5", "_facet": "lang"}, True),
+    ({"_search": "x", "_sort_desc": "id"}, True), ({"_search": "x", "_sort": "id"}, False),
+    ({"_search": "x", "source": "a"}, False), ({"_search": "x", "_where": "1"}, False),
+])
+def test_only_a_plain_table_search_is_capped(args: dict, plain: bool) -> None:
+    from datasette_plugins.table_search import plain_search
+
+    assert plain_search(args) is plain
+
+
 def test_csv_cells_never_become_formulas() -> None:
     from datasette_plugins.views_export import cell
 
