@@ -59,6 +59,7 @@ ROUTES = {
     "fts-queue-stem": "/-/queue?q=%D0%BF%D1%8B%D1%82%D0%BA%D0%B0",
     # A word in most items (суд): the worst case for counting and facets.
     "fts-common": "/newsmon/items?_search=%D1%81%D1%83%D0%B4",
+    "fts-queue-common": "/-/queue?q=%D1%81%D1%83%D0%B4",
     "dashboard": "/-/dashboard",
 }
 ITEM_COLUMNS = ("id", "url", "source", "title", "text", "lang", "published", "authors",
