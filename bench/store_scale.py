@@ -230,6 +230,7 @@ def reindex(path: Path) -> None:
     search.create_index(db, triggers=False)
     search.rebuild(db)
     search.create_triggers(db)
+    db.execute("ANALYZE")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
 
