@@ -64,6 +64,20 @@ def queue_filter(request: Any, args: Any = None) -> queries.QueueFilter:
     return flt
 
 
+async def searched(datasette: Any, flt: queries.QueueFilter) -> queries.QueueFilter:
+    """`flt`, told whether its search matches many flagged items (see queries.DENSE)."""
+    expression = flt.search_expression() if "q" in flt.values else None
+    if expression:
+        found = await rows(datasette, queries.DENSITY_SQL, {"q": expression})
+        flt.dense = found[0]["n"] > queries.DENSE
+    return flt
+
+
+async def read_filter(datasette: Any, request: Any, args: Any = None) -> queries.QueueFilter:
+    """queue_filter, ready to run: the search's plan chosen."""
+    return await searched(datasette, queue_filter(request, args))
+
+
 def place_list(raw: str | None) -> list[str]:
     """The `places` column of the queue SQL ('|'-joined) as a list."""
     return [p for p in (raw or "").split("|") if p]

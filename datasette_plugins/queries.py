@@ -34,8 +34,14 @@ FILTERS = {
                 "AND t.assigned_to = :assignee)",
     "date_from": f"{WHEN} >= :date_from",
     "date_to": f"{WHEN} < :date_to",
-    "q": f"i.id IN (SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH :q)",
+    "q": f"i.id IN ({search.MATCH_SQL})",
 }
+# A search matching many flagged items walks the queue's order and checks each item against
+# the matches (the unary + keeps SQLite from driving the query from the match list); a
+# search matching few starts from its matches and sorts them. DENSITY_SQL decides.
+DENSE = 2000
+DENSE_CLAUSE = f"+i.id IN ({search.MATCH_SQL})"
+DENSITY_SQL = f"SELECT count(*) AS n FROM ({search.MATCH_SQL} LIMIT {DENSE + 1})"
 FILTER_KEYS = tuple(FILTERS)
 UNTRIAGED = "NOT EXISTS (SELECT 1 FROM triage t WHERE t.item_id = i.id AND t.status != 'new')"
 PAGE_SIZE = 50
@@ -59,6 +65,7 @@ class QueueFilter:
     values: dict[str, str] = field(default_factory=dict)
     untriaged: bool = True
     groups: tuple[tuple[str, ...], ...] = ()
+    dense: bool = False  # the search matches more than DENSE flagged items
 
     @classmethod
     def from_args(cls, args: Any, untriaged: bool = True,
@@ -77,6 +84,11 @@ class QueueFilter:
         """The search box's words, as the index matches them (also used to highlight)."""
         return search.parse(self.values.get("q", ""), self.groups)
 
+    def search_expression(self) -> str | None:
+        """The FTS5 expression for the search box, flagged items only (the queue's items)."""
+        expression = search.match_expression(self.terms())
+        return search.flagged_only(expression) if expression else None
+
     def where(self) -> tuple[str, dict[str, Any]]:
         """WHERE clause and parameters for items `i`."""
         clauses = ["i.flagged = 1"]
@@ -84,8 +96,8 @@ class QueueFilter:
         for key, value in self.values.items():
             clause, param = FILTERS[key], value
             if key == "q":
-                param = search.match_expression(self.terms())
-                clause = clause if param else NOTHING
+                param = self.search_expression()
+                clause = (DENSE_CLAUSE if self.dense else clause) if param else NOTHING
             elif key == "region":
                 param = json.dumps(places.members(value), ensure_ascii=False)
             elif key == "date_to":

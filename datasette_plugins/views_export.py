@@ -15,7 +15,7 @@ from datasette.utils.asgi import Response
 from datasette_plugins import queries
 from datasette_plugins.i18n import ZONE, place_name, status_name, topic_name, when
 from datasette_plugins.i18n import gettext as _
-from datasette_plugins.pages import guard_read, json_list, place_list, queue_filter, rows
+from datasette_plugins.pages import guard_read, json_list, place_list, read_filter, rows
 
 # A cell Excel would run as a formula (crawled titles are hostile input): OWASP's advice is a
 # leading apostrophe, which Excel shows as text and hides.
@@ -28,7 +28,7 @@ TRIAGE_COLUMNS = ("status", "assigned_to")
 async def export_rows(datasette: Any, request: Any) -> tuple[list[dict], bool, dict]:
     """The matching items as plain dicts (codes, not labels), whether the export was cut
     short at EXPORT_LIMIT, and the filters."""
-    flt = queue_filter(request)
+    flt = await read_filter(datasette, request)
     found = await rows(datasette, *queries.export_sql(flt))
     triage = bool(request.actor)
     out = []

@@ -11,7 +11,7 @@ from datasette.utils.asgi import NotFound, Response
 from datasette_plugins import places, queries
 from datasette_plugins.highlight import evidence_matches, highlight, paragraphs
 from datasette_plugins.i18n import place_name
-from datasette_plugins.pages import guard_read, json_list, place_list, queue_filter, render, rows
+from datasette_plugins.pages import guard_read, json_list, place_list, read_filter, render, rows
 from datasette_plugins.state import get_state
 from evidence.history import history as evidence_history
 
@@ -33,7 +33,7 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     """Flagged items (not yet triaged, by default), newest first, filterable and searchable."""
     if (denied := await guard_read(datasette, request)) is not None:
         return denied
-    flt = queue_filter(request)
+    flt = await read_filter(datasette, request)
     offset_arg = request.args.get("offset") or "0"
     offset = int(offset_arg) if offset_arg.isdigit() else 0
     found = await rows(datasette, *queries.queue_sql(flt, queries.PAGE_SIZE + 1, offset))
@@ -100,7 +100,7 @@ async def item_view(datasette: Any, request: Any) -> Response:
     for topic in topics:
         topic["evidence_list"] = json_list(topic.get("evidence"))
     phrases = evidence_matches(t["evidence"] for t in topics)
-    flt = queue_filter(request)
+    flt = await read_filter(datasette, request)
     terms = flt.terms()
     triage, history = None, []
     if request.actor:

@@ -14,7 +14,7 @@ from datasette.utils.asgi import Forbidden, Response
 from datasette_plugins import queries
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.i18n import ngettext, status_name
-from datasette_plugins.pages import queue_filter, render
+from datasette_plugins.pages import queue_filter, read_filter, render
 from datasette_plugins.state import get_state
 from datasette_plugins.triage import TriageChange, TriageError, apply_change, undo_batch
 
@@ -98,7 +98,7 @@ async def triage_one(datasette: Any, request: Any) -> Response:
 
 async def matching_ids(datasette: Any, request: Any, form: Form) -> list[int]:
     """Every queue item matching the form's filters (at most BULK_LIMIT + 1)."""
-    flt = queue_filter(request, form)
+    flt = await read_filter(datasette, request, form)
     db = datasette.get_database(get_state(datasette).db_name)
     return [row[0] for row in (await db.execute(*queries.ids_sql(flt))).rows]
 

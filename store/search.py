@@ -12,6 +12,8 @@ A word naming a place also matches the place's other spellings (Уральск <
 Words are ANDed. `detail=none` keeps the index small: no phrase or column queries.
 Prefix indexes for 3, 4 and 5 letters (the usual length of a stem) let a prefix query read
 one list instead of merging every word it covers: 20x faster for a word in most items.
+A third column holds FLAG_TOKEN for flagged items, so the queue (flagged items only) asks
+the index for flagged matches directly (`flagged_only`) instead of sifting all of them.
 """
 
 from __future__ import annotations
@@ -42,11 +44,13 @@ LATIN_RE = re.compile(r"[a-z]")
 PATTERN_WORD_RE = re.compile(r"^([^\W\d_][^\W_]{3,})(?=[\\(\[?]|$)")
 MAX_WORDS = 10
 PREFIXES = "3 4 5"  # FTS5 prefix indexes (letters)
+FLAG_TOKEN = "zzflaggeditem"  # a word no article contains
 MIN_PREFIX = 3
 # A typed word is a place name when it is a variant plus at most this many letters (Уральске).
 MAX_ENDING = 4
 FTS_TABLE = "items_search"
 SOURCE_VIEW = "items_search_src"
+MATCH_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"
 PLACES_FILE = Path(__file__).resolve().parent.parent / "classifiers" / "data" / "places.toml"
 
 
@@ -166,6 +170,11 @@ def match_expression(terms: list[Term]) -> str | None:
     return " AND ".join(t.fts() for t in terms) or None
 
 
+def flagged_only(expression: str) -> str:
+    """`expression` restricted to flagged items."""
+    return f'{expression} AND "{FLAG_TOKEN}"'
+
+
 def matches(terms: list[Term], text: str) -> bool:
     """Whether `text` holds every term (the Python twin of the MATCH, for tests and checks)."""
     found = words(text)
@@ -174,19 +183,33 @@ def matches(terms: list[Term], text: str) -> bool:
 
 # --- the index ---------------------------------------------------------------------------
 
+# Re-index an item only when what the index holds changes: not on a re-crawl that only
+# touches fetched_at, nor on a reclassification that leaves `flagged` as it was.
 TRIGGERS = {
     "items_search_ai": "AFTER INSERT ON items BEGIN {insert} END",
     "items_search_ad": "AFTER DELETE ON items BEGIN {delete} END",
-    "items_search_au": "AFTER UPDATE OF title, text ON items BEGIN {delete} {insert} END",
+    "items_search_au": "AFTER UPDATE OF title, text, flagged ON items WHEN "
+                       "old.title IS NOT new.title OR old.text IS NOT new.text "
+                       "OR old.flagged IS NOT new.flagged BEGIN {delete} {insert} END",
 }
 
 
+def _values(row: str = "") -> tuple[str, str, str]:
+    """SQL for the three indexed values (title, text, tag) of `row` (new, old or items)."""
+    prefix = f"{row}." if row else ""
+    return (sql_fold(prefix + "title"), sql_fold(prefix + "text"),
+            f"CASE WHEN {prefix}flagged = 1 THEN '{FLAG_TOKEN}' END")
+
+
+def _columns_sql(row: str) -> str:
+    return ", ".join(_values(row))
+
+
 def _trigger_sql() -> dict[str, str]:
-    new = f"{sql_fold('new.title')}, {sql_fold('new.text')}"
-    old = f"{sql_fold('old.title')}, {sql_fold('old.text')}"
-    insert = f"INSERT INTO {FTS_TABLE} (rowid, title, text) VALUES (new.id, {new});"
-    delete = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, text) "
-              f"VALUES ('delete', old.id, {old});")
+    insert = (f"INSERT INTO {FTS_TABLE} (rowid, title, text, tag) "
+              f"VALUES (new.id, {_columns_sql('new')});")
+    delete = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, text, tag) "
+              f"VALUES ('delete', old.id, {_columns_sql('old')});")
     return {name: f"CREATE TRIGGER {name} {body.format(insert=insert, delete=delete)}"
             for name, body in TRIGGERS.items()}
 
@@ -194,10 +217,11 @@ def _trigger_sql() -> dict[str, str]:
 def create_index(db: sqlite_utils.Database, triggers: bool = True) -> None:
     """Create the folded index (empty) over a view of `items`; with its triggers by default."""
     db.execute(f"DROP VIEW IF EXISTS {SOURCE_VIEW}")
-    db.execute(f"CREATE VIEW {SOURCE_VIEW} AS SELECT id, {sql_fold('title')} AS title, "
-               f"{sql_fold('text')} AS text FROM items")
+    title, text, tag = _values()
+    db.execute(f"CREATE VIEW {SOURCE_VIEW} AS SELECT id, {title} AS title, {text} AS text, "
+               f"{tag} AS tag FROM items")
     db.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, text, "
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, text, tag, "
         f"content='{SOURCE_VIEW}', content_rowid='id', detail=none, prefix='{PREFIXES}', "
         "tokenize='unicode61 remove_diacritics 2')"
     )

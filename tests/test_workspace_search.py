@@ -10,6 +10,7 @@ import pytest
 from store import open_db, save_item
 from store.search import (
     FTS_TABLE,
+    flagged_only,
     fold,
     load_place_variants,
     match_expression,
@@ -118,3 +119,15 @@ def test_triggers_keep_the_index_in_step(db, tmp_path: Path) -> None:
     assert len(search_ids(db, "Караганда", GROUPS)) == 1
     db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")
     assert "items_fts" not in db.table_names()
+
+
+def test_flagged_items_carry_a_tag_the_queue_searches_by(db) -> None:
+    flagged = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+    expression = flagged_only(match_expression(parse("активист")))
+    assert db.execute(flagged, [expression]).fetchall() == []
+    db["items"].update(4, {"flagged": 1})
+    assert db.execute(flagged, [expression]).fetchall() == [(4,)]
+    db["items"].update(4, {"flagged": 1, "fetched_at": "x"})  # no change: no re-index
+    db["items"].update(4, {"flagged": 0})
+    assert db.execute(flagged, [expression]).fetchall() == []
+    db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('integrity-check')")

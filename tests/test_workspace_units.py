@@ -121,6 +121,18 @@ def test_queue_filters(conn: sqlite3.Connection, args: dict, expected: list[int]
     assert ids(conn, args, untriaged=False) == expected
 
 
+@pytest.mark.parametrize("words", ["пытка", "Актобе", "суд", "ұстады"])
+def test_dense_and_sparse_search_plans_agree(conn: sqlite3.Connection, words: str) -> None:
+    found = []
+    for dense in (False, True):
+        flt = queries.QueueFilter.from_args({"q": words}, False, places.search_groups())
+        flt.dense = dense
+        sql, params = queries.queue_sql(flt)
+        assert ("+i.id IN" in sql) is dense
+        found.append([row["id"] for row in conn.execute(sql, params)])
+    assert found[0] == found[1]
+
+
 def test_untriaged_queue_hides_triaged_items_and_counts_are_capped(conn) -> None:
     apply_change(conn, [2], TriageChange("relevant", "", "", "alice"))
     assert 2 not in ids(conn, {})
