@@ -20,20 +20,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, Timer, percentile, print_machine, print_table
+from common import Timer, print_machine, print_table
+from store_serve import checkout, legacy_fts, timed_server
 
 from store import open_db, search
 
@@ -143,85 +138,6 @@ def generate(path: Path, total: int, seed: int = 9, batch: int = 20_000) -> floa
     return timer.seconds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def legacy_fts(path: Path, present: bool) -> None:
-    """Build (or drop) the pre-workspace `items_fts` index that the old code searches."""
-    db = open_db(path, migrate_schema=False)
-    if present and "items_fts" not in db.table_names():
-        db["items"].enable_fts(["title", "text"], create_triggers=False)
-        db.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
-    elif not present:
-        db.execute("DROP TABLE IF EXISTS items_fts")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-
-
-def serve(path: Path, root: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """Start the real `newsmon serve` (anonymous read) of the checkout at `root` on `path`."""
-    port = free_port()
-    env = {**os.environ, "NEWSMON_ANONYMOUS": "read", "PYTHONPATH": str(root)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from crawler.cli import main; main()", "--db", str(path),
-         "serve", "--port", str(port)], env=env, cwd=root,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=5).read()
-            return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                error = proc.stderr.read().decode()[-2000:]
-                raise SystemExit(f"newsmon serve exited: {error}") from None
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("newsmon serve did not answer in 120 s")
-
-
-def fetch(url: str) -> tuple[int, float]:
-    """(status, seconds) for one GET, the body read in full."""
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        exc.read()
-        status = exc.code
-    return status, time.perf_counter() - started
-
-
-def time_routes(base: str, requests: int) -> dict[str, dict[str, Any]]:
-    """p50/p95 per route after two untimed warm-up requests (Datasette's first-hit caches)."""
-    results = {}
-    for name, route in ROUTES.items():
-        for _ in range(2):
-            fetch(base + route)
-        samples, statuses = [], set()
-        for _ in range(requests):
-            status, seconds = fetch(base + route)
-            samples.append(seconds)
-            statuses.add(status)
-        results[name] = {"p50": percentile(samples, 50), "p95": percentile(samples, 95),
-                         "status": ",".join(map(str, sorted(statuses)))}
-    return results
-
-
-def timed_server(path: Path, requests: int, root: Path = ROOT) -> dict[str, dict[str, Any]]:
-    proc, base = serve(path, root)
-    try:
-        return time_routes(base, requests)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
 def reindex(path: Path) -> None:
     """Rebuild the search index with this checkout's definition (a kept store)."""
     db = open_db(path)
@@ -247,10 +163,10 @@ def measure_store(path: Path, items: int, requests: int, reuse: bool,
     result: dict[str, Any] = {"items": items, "generate_s": seconds}
     if before is not None:
         legacy_fts(path, True)
-        result["before"] = timed_server(path, requests, before)
+        result["before"] = timed_server(path, ROUTES, requests, before)
         legacy_fts(path, False)
     result["size"] = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
-    result["routes"] = timed_server(path, requests)
+    result["routes"] = timed_server(path, ROUTES, requests)
     print(f"{items} items: generated in {seconds:.0f} s (0: reused), "
           f"{result['size'] / 2**20:.0f} MiB ({result['size'] / items / 1024:.2f} KiB/item)")
     return result
@@ -282,15 +198,6 @@ def report(small: dict[str, Any], big: dict[str, Any]) -> None:
     for store in (small, big):
         print(f"DB size {store['items']:,} items: {store['size'] / 2**20:.0f} MiB, "
               f"{store['size'] / store['items'] / 1024:.2f} KiB/item")
-
-
-def checkout(rev: str, where: Path) -> Path:
-    """REV's code, unpacked into `where` (git archive: no worktree, nothing to clean up)."""
-    where.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=ROOT, check=True,
-                             capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
-    return where
 
 
 def main(argv: list[str] | None = None) -> int:
