@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
-from alerts.labels import label, short_date
+from alerts.labels import label, local_time, short_date
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 SPACE_RE = re.compile(r"\s+")
@@ -113,10 +113,11 @@ def _is_web_url(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
-def _meta_fields(item: DigestItem, lang: str) -> list[tuple[str, str]]:
+def _meta_fields(item: DigestItem, digest: Digest) -> list[tuple[str, str]]:
+    lang = digest.label_language
     topics = ", ".join(label(lang, t) for t in item.topics)
     return [(label(lang, "source"), item.source),
-            (label(lang, "date"), item.published[:16].replace("T", " ")),
+            (label(lang, "date"), _local_time(item.published, digest)),
             (label(lang, "language"), item.lang), (label(lang, "topics"), topics)]
 
 
@@ -140,21 +141,22 @@ def ordered_notices(notices: Sequence[DigestNotice]) -> list[DigestNotice]:
     return sorted(newest, key=lambda n: NOTICE_KINDS.index(n.kind))
 
 
-def _local_time(stamp: str, when: datetime) -> str:
-    """A stored UTC time in the digest's zone ("2024-11-22 15:00 +05"); raw when unparsable."""
+def _local_time(stamp: str, digest: Digest) -> str:
+    """A stored time in the digest's zone and language ("22 нояб. 2024, 15:00 (время
+    Алматы, UTC+5)"); raw when unparsable, and without a zone when the time has none."""
     try:
-        moment = datetime.fromisoformat(stamp)
+        moment = datetime.fromisoformat((stamp or "").replace("Z", "+00:00"))
     except ValueError:
         return one_line(stamp)
-    if moment.tzinfo is None or when.tzinfo is None:
+    if moment.tzinfo is None or digest.when.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.astimezone(when.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
+    return local_time(digest.label_language, moment, digest.when)
 
 
 def _notice_fields(notice: DigestNotice, digest: Digest) -> list[tuple[str, str]]:
     lang = digest.label_language
     return [(label(lang, "source"), notice.source),
-            (label(lang, "rechecked"), _local_time(notice.checked_at, digest.when)),
+            (label(lang, "rechecked"), _local_time(notice.checked_at, digest)),
             (label(lang, "outcome"), f"{label(lang, notice.kind)}: {notice.detail}")]
 
 
@@ -185,7 +187,7 @@ def render_text(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
         for item in members:
             lines.append(f"* {one_line(item.title)}")
             lines.append("  " + " | ".join(f"{k}: {one_line(v)}"
-                                           for k, v in _meta_fields(item, lang)))
+                                           for k, v in _meta_fields(item, digest)))
             if item.snippet:
                 lines.append(f"  «{one_line(item.snippet)}»")
             lines.append(f"  {label(lang, 'original')}: {one_line(item.url)}")
@@ -203,9 +205,10 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
-def _html_item(item: DigestItem, lang: str) -> str:
+def _html_item(item: DigestItem, digest: Digest) -> str:
+    lang = digest.label_language
     meta = " · ".join(f"{html.escape(k)}: {html.escape(one_line(v))}"
-                      for k, v in _meta_fields(item, lang))
+                      for k, v in _meta_fields(item, digest))
     parts = [f"<li><strong>{_link(item.url, one_line(item.title) or item.url)}</strong>",
              f'<div style="color:#555">{meta}</div>']
     if item.snippet:
@@ -246,7 +249,7 @@ def render_html(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
             f"<h1>{html.escape(heading)}</h1>"]
     for topic, members in groups:
         body.append(f"<h2>{html.escape(label(lang, topic))} ({len(members)})</h2><ul>")
-        body += [_html_item(item, lang) for item in members]
+        body += [_html_item(item, digest) for item in members]
         body.append("</ul>")
     body += _notices_html(digest)
     footer = "<br>".join(html.escape(line) for line in _footer(digest, unsubscribe))

@@ -17,11 +17,12 @@ from typing import Any
 
 import sqlite_utils
 
+from alerts.labels import LANGUAGES
 from core.domain import TOPICS
 
 DEFAULT_PATH = "subscriptions.toml"
 FREQUENCIES = ("immediate", "daily", "weekly")
-LABEL_LANGUAGES = ("ru", "en")
+LABEL_LANGUAGES = LANGUAGES  # the digest catalogues: ru, kk, en
 FILTERS = ("regions", "persons", "sources", "languages")
 EMAIL_RE = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+$")
 REQUIRED = ("email", "name", "topics")
@@ -91,7 +92,8 @@ def parse_entry(entry: Any, where: str, origin: str) -> Subscription:
         raise err(f"'frequency' must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
     label_language = entry.get("label_language", "ru")
     if label_language not in LABEL_LANGUAGES:
-        raise err(f"'label_language' must be ru or en, not {label_language!r}")
+        raise err(f"'label_language' must be one of {', '.join(LABEL_LANGUAGES)}, "
+                  f"not {label_language!r}")
     filters = {key: _string_list(entry, key, err) for key in FILTERS}
     return Subscription(email=email.strip(), name=name.strip(), topics=topics,
                         frequency=frequency, label_language=label_language, origin=origin,

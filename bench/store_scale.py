@@ -1,11 +1,18 @@
 """Datasette triage pages on a big store: p50/p95 against a 10x smaller store, same run.
 
 Generates N items (realistic text lengths, topics with evidence, entities, triage rows)
-straight into SQLite through the project's migrations, rebuilds full-text search once,
-starts the real `newsmon serve` on each store and times the queue, a faceted table, an FTS
-search and the dashboard.
+straight into SQLite through the project's migrations, rebuilds the search index once,
+starts the real `newsmon serve` on each store and times the queue, a faceted table, the
+searches (Datasette's table search and the queue's box, by a word and an inflected form)
+and the dashboard.
 
-    python bench/store_scale.py [--items 1000000] [--quick] [--keep DIR [--reuse]] [--requests 20]
+With `--before REV` each store is first served by the code of git revision REV (unpacked
+with git archive into a temporary folder) on the same file, with the old `items_fts` index
+built beside the new one, then by this checkout: before and after in one run, on the same
+data and load. `--reindex` rebuilds the search index of reused stores (after changing it).
+
+    python bench/store_scale.py [--items 1000000] [--quick] [--keep DIR [--reuse]]
+        [--requests 20] [--before REV] [--reindex]
 """
 
 from __future__ import annotations
@@ -13,21 +20,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, Timer, percentile, print_machine, print_table
+from common import Timer, print_machine, print_table
+from store_serve import checkout, legacy_fts, timed_server
 
-from store import connect
+from store import connect, search
 
 SOURCES = [f"outlet-{n:02d}" for n in range(12)]
 LANGS = ["ru"] * 7 + ["kk"] * 2 + ["en"]
@@ -45,8 +48,14 @@ ROUTES = {
     "queue": "/-/queue",
     "facets": "/newsmon/items?_facet=source&_facet=lang&flagged=1",
     "fts": "/newsmon/items?_search=%D0%BF%D1%8B%D1%82%D0%BA%D0%B8",  # пытки
-    # The monitors' own search box: the queue's full-text filter (prefix match, flagged only).
+    # The monitors' own search box: the queue's full-text filter (flagged only).
     "fts-queue": "/-/queue?q=%D0%BF%D1%8B%D1%82%D0%BA%D0%B8",
+    # An inflected form: пытка finds пытки only with stemming (before: 0 hits).
+    "fts-stem": "/newsmon/items?_search=%D0%BF%D1%8B%D1%82%D0%BA%D0%B0",
+    "fts-queue-stem": "/-/queue?q=%D0%BF%D1%8B%D1%82%D0%BA%D0%B0",
+    # A word in most items (суд): the worst case for counting and facets.
+    "fts-common": "/newsmon/items?_search=%D1%81%D1%83%D0%B4",
+    "fts-queue-common": "/-/queue?q=%D1%81%D1%83%D0%B4",
     "dashboard": "/-/dashboard",
 }
 ITEM_COLUMNS = ("id", "url", "source", "title", "text", "lang", "published", "authors",
@@ -102,10 +111,8 @@ def generate(path: Path, total: int, seed: int = 9, batch: int = 20_000) -> floa
     pool = paragraph_pool(rng)
     with Timer() as timer:
         db = connect(path)
-        # Bulk load: no per-row FTS triggers; the index is rebuilt once at the end.
-        db.execute("DROP TABLE IF EXISTS items_fts")
-        for trigger in ("items_ai", "items_ad", "items_au"):
-            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        # Bulk load: no per-row index triggers; the index is rebuilt once at the end.
+        search.drop_triggers(db)
         db.execute("PRAGMA foreign_keys = OFF")
         inserts = {
             "items": f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) "
@@ -122,7 +129,8 @@ def generate(path: Path, total: int, seed: int = 9, batch: int = 20_000) -> floa
             with db.conn:
                 for table, sql in inserts.items():
                     db.conn.executemany(sql, rows[table])
-        db["items"].enable_fts(["title", "text"], create_triggers=True, replace=True)
+        search.rebuild(db)
+        search.create_triggers(db)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("ANALYZE")
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -130,80 +138,42 @@ def generate(path: Path, total: int, seed: int = 9, batch: int = 20_000) -> floa
     return timer.seconds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def reindex(path: Path) -> None:
+    """Rebuild the search index with this checkout's definition (a kept store)."""
+    db = connect(path)
+    search.drop_triggers(db)
+    db.execute(f"DROP TABLE IF EXISTS {search.FTS_TABLE}")
+    search.create_index(db, triggers=False)
+    search.rebuild(db)
+    search.create_triggers(db)
+    db.execute("ANALYZE")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
 
 
-def serve(path: Path) -> tuple[subprocess.Popen, str]:
-    """Start the real `newsmon serve` (anonymous read) on `path`; return (process, base URL)."""
-    port = free_port()
-    env = {**os.environ, "NEWSMON_ANONYMOUS": "read", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from newsmon.cli import main; main()", "--db", str(path),
-         "serve", "--port", str(port)], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=5).read()
-            return proc, base
-        except OSError:
-            if proc.poll() is not None:
-                error = proc.stderr.read().decode()[-2000:]
-                raise SystemExit(f"newsmon serve exited: {error}") from None
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("newsmon serve did not answer in 120 s")
-
-
-def fetch(url: str) -> tuple[int, float]:
-    """(status, seconds) for one GET, the body read in full."""
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            response.read()
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        exc.read()
-        status = exc.code
-    return status, time.perf_counter() - started
-
-
-def time_routes(base: str, requests: int) -> dict[str, dict[str, Any]]:
-    """p50/p95 per route after two untimed warm-up requests (Datasette's first-hit caches)."""
-    results = {}
-    for name, route in ROUTES.items():
-        for _ in range(2):
-            fetch(base + route)
-        samples, statuses = [], set()
-        for _ in range(requests):
-            status, seconds = fetch(base + route)
-            samples.append(seconds)
-            statuses.add(status)
-        results[name] = {"p50": percentile(samples, 50), "p95": percentile(samples, 95),
-                         "status": ",".join(map(str, sorted(statuses)))}
-    return results
-
-
-def measure_store(path: Path, items: int, requests: int, reuse: bool) -> dict[str, Any]:
+def measure_store(path: Path, items: int, requests: int, reuse: bool,
+                  before: Path | None, rebuild_index: bool = False) -> dict[str, Any]:
     if reuse and path.exists():  # a store kept by an earlier run: only migrate it
         connect(path).close()
+        if rebuild_index:
+            reindex(path)
         seconds = 0.0
     else:
         seconds = generate(path, items)
-    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
-    proc, base = serve(path)
-    try:
-        routes = time_routes(base, requests)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    print(f"{items} items: generated in {seconds:.0f} s (0: reused), {size / 2**20:.0f} MiB "
-          f"({size / items / 1024:.2f} KiB/item)")
-    return {"items": items, "size": size, "routes": routes, "generate_s": seconds}
+    result: dict[str, Any] = {"items": items, "generate_s": seconds}
+    if before is not None:
+        legacy_fts(path, True)
+        result["before"] = timed_server(path, ROUTES, requests, before)
+        legacy_fts(path, False)
+    result["size"] = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    result["routes"] = timed_server(path, ROUTES, requests)
+    print(f"{items} items: generated in {seconds:.0f} s (0: reused), "
+          f"{result['size'] / 2**20:.0f} MiB ({result['size'] / items / 1024:.2f} KiB/item)")
+    return result
+
+
+def ms(value: float) -> str:
+    return f"{value * 1000:.0f} ms"
 
 
 def report(small: dict[str, Any], big: dict[str, Any]) -> None:
@@ -212,11 +182,19 @@ def report(small: dict[str, Any], big: dict[str, Any]) -> None:
     rows = []
     for name, route in ROUTES.items():
         s, b = small["routes"][name], big["routes"][name]
-        rows.append([f"{name} `{route}`", b["status"], f"{s['p50'] * 1000:.0f} ms",
-                     f"{s['p95'] * 1000:.0f} ms", f"{b['p50'] * 1000:.0f} ms",
-                     f"{b['p95'] * 1000:.0f} ms", f"{b['p95'] / max(s['p95'], 1e-9):.1f}x",
+        rows.append([f"{name} `{urllib.parse.unquote(route)}`", b["status"], ms(s["p50"]),
+                     ms(s["p95"]), ms(b["p50"]), ms(b["p95"]),
+                     f"{b['p95'] / max(s['p95'], 1e-9):.1f}x",
                      "met" if b["p95"] < 0.3 else "MISSED"])
     print_table(headers, rows)
+    if "before" in big:
+        print(f"\nBefore (REV) and after (this checkout), {big['items']:,} items, same store:")
+        rows = [[f"{name} `{urllib.parse.unquote(route)}`", big["before"][name]["status"],
+                 ms(big["before"][name]["p50"]), ms(big["before"][name]["p95"]),
+                 big["routes"][name]["status"], ms(big["routes"][name]["p50"]),
+                 ms(big["routes"][name]["p95"])] for name, route in ROUTES.items()]
+        print_table(["route", "status before", "p50 before", "p95 before", "status after",
+                     "p50 after", "p95 after"], rows)
     for store in (small, big):
         print(f"DB size {store['items']:,} items: {store['size'] / 2**20:.0f} MiB, "
               f"{store['size'] / store['items'] / 1024:.2f} KiB/item")
@@ -230,10 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="directory to keep the generated stores in")
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: time stores already there (migrated, not rebuilt)")
+    parser.add_argument("--reindex", action="store_true",
+                        help="with --reuse: rebuild the search index first")
+    parser.add_argument("--before", metavar="REV",
+                        help="first serve each store with git revision REV's code")
     args = parser.parse_args(argv)
     items = 20_000 if args.quick else args.items
     print_machine("store_scale: Datasette pages on N items vs N/10 items, same run")
     with tempfile.TemporaryDirectory() as tmp:
+        before = checkout(args.before, Path(tmp) / "before") if args.before else None
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         # The file is named newsmon.db because Datasette names the database after it.
@@ -243,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             path.parent.mkdir(exist_ok=True)
             for old in path.parent.glob("newsmon.db*") if not args.reuse else ():
                 old.unlink()
-        small = measure_store(paths[0], items // 10, args.requests, args.reuse)
-        big = measure_store(paths[1], items, args.requests, args.reuse)
+        small = measure_store(paths[0], items // 10, args.requests, args.reuse, before,
+                              args.reindex)
+        big = measure_store(paths[1], items, args.requests, args.reuse, before, args.reindex)
         report(small, big)
     return 0
 

@@ -1,28 +1,61 @@
-"""Read-side SQL for the queue, the item page and the dashboard; parameters only, never f-strings
-of user input (the only interpolated fragments are fixed clauses chosen from FILTERS)."""
+"""The queue's query builder: filters from the URL -> SQL for the page, counts, bulk and export.
+
+Parameters only, never user input in the SQL text: each filter adds one fixed clause from
+FILTERS and its value travels as a named parameter. A future grouping (one row per story)
+adds a builder beside `queue_sql`; the filters stay the same.
+"""
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
-FILTER_KEYS = ("topic", "source", "lang", "region", "person", "q")
+from core.domain import TRIAGE_STATUSES
+from datasette_plugins import places
+from store import search
+
+WHEN = "coalesce(i.published, i.fetched_at)"
 # Each filter adds one fixed clause; the value always travels as a named parameter.
 FILTERS = {
     "topic": "i.id IN (SELECT item_id FROM item_topics WHERE topic = :topic)",
     "source": "i.source = :source",
     "lang": "i.lang = :lang",
     "region": "i.id IN (SELECT item_id FROM item_entities WHERE kind = 'place' "
-              "AND value = :region)",
+              "AND value IN (SELECT value FROM json_each(:region)))",
+    "place": "i.id IN (SELECT item_id FROM item_entities WHERE kind = 'place' "
+             "AND value = :place)",
     "person": "i.id IN (SELECT item_id FROM item_entities WHERE kind = 'person' "
               "AND value = :person)",
-    "q": "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :q)",
+    # Not "status": a bulk form's `status` is the status to set, not a filter.
+    "triage": "coalesce((SELECT t.status FROM triage t WHERE t.item_id = i.id), 'new') = :triage",
+    "assignee": "EXISTS (SELECT 1 FROM triage t WHERE t.item_id = i.id "
+                "AND t.assigned_to = :assignee)",
+    "date_from": f"{WHEN} >= :date_from",
+    "date_to": f"{WHEN} < :date_to",
+    "q": f"i.id IN ({search.MATCH_SQL})",
 }
+# A search matching many flagged items walks the queue's order and checks each item against
+# the matches (the unary + keeps SQLite from driving the query from the match list); a
+# search matching few starts from its matches and sorts them. DENSITY_SQL decides.
+DENSE = 2000
+DENSE_CLAUSE = f"+i.id IN ({search.MATCH_SQL})"
+DENSITY_SQL = f"SELECT count(*) AS n FROM ({search.MATCH_SQL} LIMIT {DENSE + 1})"
+FILTER_KEYS = tuple(FILTERS)
 UNTRIAGED = "NOT EXISTS (SELECT 1 FROM triage t WHERE t.item_id = i.id AND t.status != 'new')"
-WORD = re.compile(r"\w+", re.UNICODE)
 PAGE_SIZE = 50
-BULK_LIMIT = 500
+COUNT_CAP = 1000  # the queue says "more than 1,000" instead of counting every match
+BULK_LIMIT = 5000  # a bulk change over more items is refused: narrow the filters
+EXPORT_LIMIT = 20_000
+NOTHING = "0"  # a clause that matches no row (a search with no searchable word)
+
+
+def _iso_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -31,91 +64,119 @@ class QueueFilter:
 
     values: dict[str, str] = field(default_factory=dict)
     untriaged: bool = True
+    groups: tuple[tuple[str, ...], ...] = ()
+    dense: bool = False  # the search matches more than DENSE flagged items
 
     @classmethod
-    def from_args(cls, args: Any, untriaged: bool = True) -> QueueFilter:
-        """Keep the known, non-empty filter values from a MultiParams/dict."""
+    def from_args(cls, args: Any, untriaged: bool = True,
+                  groups: tuple[tuple[str, ...], ...] = ()) -> QueueFilter:
+        """Keep the known, valid, non-empty filter values from a MultiParams/dict."""
         values = {k: (args.get(k) or "").strip() for k in FILTER_KEYS}
-        return cls({k: v for k, v in values.items() if v}, untriaged)
+        values = {k: v for k, v in values.items() if v}
+        for key in ("date_from", "date_to"):
+            if key in values and _iso_date(values[key]) is None:
+                del values[key]
+        if values.get("triage") not in (None, *TRIAGE_STATUSES):
+            del values["triage"]
+        return cls(values, untriaged and "triage" not in values, groups)
 
-    def where(self) -> tuple[str, dict[str, str]]:
+    def terms(self) -> list[search.Term]:
+        """The search box's words, as the index matches them (also used to highlight)."""
+        return search.parse(self.values.get("q", ""), self.groups)
+
+    def search_expression(self) -> str | None:
+        """The FTS5 expression for the search box, flagged items only (the queue's items)."""
+        expression = search.match_expression(self.terms())
+        return search.flagged_only(expression) if expression else None
+
+    def where(self) -> tuple[str, dict[str, Any]]:
         """WHERE clause and parameters for items `i`."""
-        clauses = ["i.flagged = 1"] + [FILTERS[k] for k in self.values]
+        clauses = ["i.flagged = 1"]
+        params: dict[str, Any] = {}
+        for key, value in self.values.items():
+            clause, param = FILTERS[key], value
+            if key == "q":
+                param = self.search_expression()
+                clause = (DENSE_CLAUSE if self.dense else clause) if param else NOTHING
+            elif key == "region":
+                param = json.dumps(places.members(value), ensure_ascii=False)
+            elif key == "date_to":
+                param = (_iso_date(value) + timedelta(days=1)).isoformat()
+            clauses.append(clause)
+            if clause != NOTHING:
+                params[key] = param
         if self.untriaged:
             clauses.append(UNTRIAGED)
-        params = dict(self.values)
-        if "q" in params:
-            params["q"] = fts_query(params["q"])
         return " AND ".join(clauses), params
 
+    def query_string(self, **extra: str) -> dict[str, str]:
+        """The filters as URL parameters (a saved filter is this URL)."""
+        shown = dict(self.values)
+        if not self.untriaged and "triage" not in shown:
+            shown["show"] = "all"
+        return {**shown, **{k: v for k, v in extra.items() if v}}
 
-def fts_query(text: str) -> str:
-    """Words as quoted prefix terms: no FTS syntax errors, and Russian/Kazakh endings match."""
-    words = WORD.findall(text)
-    return " ".join(f'"{w}"*' for w in words) or '""'
+
+COLUMNS = f"""i.id, i.title, i.source, i.lang, i.published, i.fetched_at, i.url, i.topics,
+          (SELECT group_concat(value, '|') FROM item_entities e
+            WHERE e.item_id = i.id AND e.kind = 'place') AS places,
+          (SELECT status FROM triage t WHERE t.item_id = i.id) AS status,
+          (SELECT assigned_to FROM triage t WHERE t.item_id = i.id) AS assigned_to,
+          {WHEN} AS sort_time"""
+ORDER = f"ORDER BY {WHEN} DESC, i.id DESC"
 
 
 def queue_sql(flt: QueueFilter, limit: int = PAGE_SIZE, offset: int = 0) -> tuple[str, dict]:
-    """Flagged items matching `flt`, newest first, with topics, places and triage."""
+    """One page of flagged items matching `flt`, newest first (ask one more than you show)."""
     where, params = flt.where()
-    sql = f"""
-        SELECT i.id, i.title, i.source, i.lang, i.published, i.url, i.topics,
-          (SELECT group_concat(value, ', ') FROM item_entities e
-            WHERE e.item_id = i.id AND e.kind = 'place') AS places,
-          (SELECT status FROM triage t WHERE t.item_id = i.id) AS status
-        FROM items i WHERE {where}
-        ORDER BY coalesce(i.published, i.fetched_at) DESC, i.id DESC
-        LIMIT :_limit OFFSET :_offset"""
+    sql = f"SELECT {COLUMNS} FROM items i WHERE {where} {ORDER} LIMIT :_limit OFFSET :_offset"
     return sql, {**params, "_limit": limit, "_offset": offset}
 
 
-def count_sql(flt: QueueFilter) -> tuple[str, dict]:
-    """How many items match `flt`."""
+def count_sql(flt: QueueFilter, cap: int = COUNT_CAP) -> tuple[str, dict]:
+    """How many items match `flt`, counting at most `cap` + 1."""
     where, params = flt.where()
-    return f"SELECT count(*) FROM items i WHERE {where}", params
+    sql = f"SELECT count(*) AS n FROM (SELECT 1 FROM items i WHERE {where} LIMIT :_cap)"
+    return sql, {**params, "_cap": cap + 1}
 
 
 def ids_sql(flt: QueueFilter) -> tuple[str, dict]:
-    """Ids of the items matching `flt` (for a bulk change), capped at BULK_LIMIT."""
+    """Ids of the items matching `flt` (for a bulk change), at most BULK_LIMIT + 1."""
     where, params = flt.where()
-    return f"SELECT i.id FROM items i WHERE {where} LIMIT {BULK_LIMIT}", params
+    return (f"SELECT i.id FROM items i WHERE {where} {ORDER} LIMIT :_cap",
+            {**params, "_cap": BULK_LIMIT + 1})
+
+
+def neighbour_sql(flt: QueueFilter, sort_time: str, item_id: int, newer: bool) -> tuple[str, dict]:
+    """The next item after (or before) one in the queue's order, under the same filters."""
+    where, params = flt.where()
+    if newer:
+        step = f"({WHEN} > :_t OR ({WHEN} = :_t AND i.id > :_id))"
+        order = f"ORDER BY {WHEN} ASC, i.id ASC"
+    else:
+        step = f"({WHEN} < :_t OR ({WHEN} = :_t AND i.id < :_id))"
+        order = ORDER
+    sql = f"SELECT i.id FROM items i WHERE {where} AND {step} {order} LIMIT 1"
+    return sql, {**params, "_t": sort_time, "_id": item_id}
+
+
+def export_sql(flt: QueueFilter) -> tuple[str, dict]:
+    """Every matching item (up to EXPORT_LIMIT) with the columns an export carries."""
+    return queue_sql(flt, limit=EXPORT_LIMIT)
 
 
 FACET_SQL = {
     "topic": "SELECT DISTINCT topic FROM item_topics ORDER BY 1",
     "source": "SELECT DISTINCT source FROM items WHERE flagged = 1 ORDER BY 1",
     "lang": "SELECT DISTINCT lang FROM items WHERE flagged = 1 AND lang IS NOT NULL ORDER BY 1",
-    "region": "SELECT DISTINCT value FROM item_entities WHERE kind = 'place' ORDER BY 1",
     "person": "SELECT DISTINCT value FROM item_entities WHERE kind = 'person' ORDER BY 1",
+    "assignee": "SELECT DISTINCT assigned_to FROM triage WHERE assigned_to != '' ORDER BY 1",
 }
 
-ITEM_SQL = "SELECT * FROM items WHERE id = :id"
+ITEM_SQL = f"SELECT i.*, {WHEN} AS sort_time FROM items i WHERE i.id = :id"
 TOPICS_SQL = (
     "SELECT topic, score, evidence FROM item_topics WHERE item_id = :id ORDER BY score DESC"
 )
 ENTITIES_SQL = "SELECT kind, value FROM item_entities WHERE item_id = :id ORDER BY kind, value"
 TRIAGE_SQL = "SELECT * FROM triage WHERE item_id = :id"
 HISTORY_SQL = "SELECT * FROM triage_log WHERE item_id = :id ORDER BY id DESC"
-
-# Changes whenever items, topics or entities are written (new rows get higher rowids, and a
-# reclassification re-inserts): a key for caching the dashboard until the data changes.
-DASHBOARD_VERSION_SQL = """
-    SELECT (SELECT max(id) FROM items), (SELECT max(rowid) FROM item_topics),
-           (SELECT max(rowid) FROM item_entities)"""
-# The 52 weeks up to the newest flagged item: the range (and the max) walk
-# idx_items_queue_order instead of every flagged item.
-WEEKLY_SQL = """
-    SELECT strftime('%Y-W%W', coalesce(i.published, i.fetched_at)) AS week, t.topic,
-           count(DISTINCT i.id) AS n
-    FROM items i JOIN item_topics t ON t.item_id = i.id
-    WHERE i.flagged = 1 AND coalesce(i.published, i.fetched_at) >= date(
-        (SELECT max(coalesce(published, fetched_at)) FROM items WHERE flagged = 1), '-364 days')
-      AND week IS NOT NULL
-    GROUP BY week, t.topic ORDER BY week"""
-# Places first, flagged items second: the planner then uses the (kind, value) index
-# (3.4 s -> 0.1 s at a million items, same rows).
-REGION_SQL = """
-    SELECT e.value AS region, count(DISTINCT e.item_id) AS n
-    FROM item_entities e
-    WHERE e.kind = 'place' AND e.item_id IN (SELECT id FROM items WHERE flagged = 1)
-    GROUP BY e.value ORDER BY n DESC, region LIMIT :_limit"""

@@ -21,6 +21,8 @@ class NewsmonState:
     db_name: str
     mode: str
     plugin_metadata: dict[str, Any]
+    # Login names, for the assignee list.
+    users: tuple[str, ...] = ()
 
 
 def get_state(datasette: Any) -> NewsmonState:
@@ -40,6 +42,6 @@ def get_state(datasette: Any) -> NewsmonState:
     if ours and db_name != METADATA_DB_KEY:
         # metadata.yml describes "newsmon"; lend it to whatever the file is called.
         metadata["databases"] = {db_name: ours}
-    state = NewsmonState(db_name, anonymous_mode(), metadata)
+    state = NewsmonState(db_name, anonymous_mode(), metadata, tuple(sorted(users)))
     datasette._newsmon_state = state
     return state

@@ -1,4 +1,4 @@
-"""Triage writes: one item (`/-/triage/<id>`) or a filtered selection (`/-/triage-bulk`).
+"""Triage writes: one item (`/-/triage/<id>`), a selection (`/-/triage-bulk`), undo (`/-/undo`).
 
 Only logged-in actors may write; Datasette's asgi-csrf rejects a POST whose `csrftoken`
 field does not match the signed cookie before these views run.
@@ -12,8 +12,11 @@ from urllib.parse import parse_qs, urlencode
 from datasette.utils.asgi import Forbidden, Response
 
 from datasette_plugins import queries
+from datasette_plugins.i18n import gettext as _
+from datasette_plugins.i18n import ngettext, status_name
+from datasette_plugins.pages import queue_filter, read_filter, render
 from datasette_plugins.state import get_state
-from datasette_plugins.triage import TriageChange, TriageError, apply_change
+from datasette_plugins.triage import TriageChange, TriageError, apply_change, undo_batch
 
 
 class Form(dict):
@@ -35,22 +38,27 @@ def require_writer(request: Any) -> str:
     return str(actor_id)
 
 
-async def write(datasette: Any, item_ids: list[int], change: TriageChange) -> int:
-    """Apply `change` in Datasette's write thread."""
+async def write(datasette: Any, fn: Any) -> Any:
+    """Run `fn(conn)` in Datasette's write thread."""
     db = datasette.get_database(get_state(datasette).db_name)
-    return await db.execute_write_fn(lambda conn: apply_change(conn, item_ids, change))
+    return await db.execute_write_fn(fn)
 
 
 def wants_json(request: Any) -> bool:
     return "application/json" in request.headers.get("accept", "")
 
 
-def done(datasette: Any, request: Any, location: str, payload: dict) -> Response:
-    """JSON for scripts, else a redirect back with a flash message."""
+def saved_message(changed: int, status: str) -> str:
+    return ngettext("Saved: %(n)d item marked “%(status)s”.",
+                    "Saved: %(n)d items marked “%(status)s”.", changed) % {
+        "n": changed, "status": status_name(status)}
+
+
+def done(datasette: Any, request: Any, location: str, payload: dict, message: str) -> Response:
+    """JSON for scripts, else a redirect with a flash message."""
     if wants_json(request):
         return Response.json(payload)
-    datasette.add_message(request, f"Saved: {payload['changed']} item(s) marked "
-                                   f"{payload['status']}", datasette.INFO)
+    datasette.add_message(request, message, datasette.INFO)
     return Response.redirect(location)
 
 
@@ -60,8 +68,15 @@ def failed(request: Any, message: str, status: int = 400) -> Response:
     return Response.text(message, status=status)
 
 
+def local_item_path(value: str | None) -> str | None:
+    """A "next item" address from the form, only if it is one of our item pages."""
+    if value and value.startswith("/-/item/") and "//" not in value and "\\" not in value:
+        return value
+    return None
+
+
 async def triage_one(datasette: Any, request: Any) -> Response:
-    """POST /-/triage/<id>: status, note, assigned_to for one item."""
+    """POST /-/triage/<id>: status, note, assigned_to; "save and next" goes on to `next`."""
     actor_id = require_writer(request)
     if request.method != "POST":
         return failed(request, "POST only", 405)
@@ -69,39 +84,89 @@ async def triage_one(datasette: Any, request: Any) -> Response:
     form = Form(await request.post_body())
     try:
         change = TriageChange.from_form(form, actor_id)
-        changed = await write(datasette, [item_id], change)
+        changed = await write(datasette, lambda conn: apply_change(conn, [item_id], change))
     except TriageError as exc:
         return failed(request, str(exc), 404 if str(exc) == "no such item" else 400)
     location = datasette.urls.path(f"/-/item/{item_id}")
+    if form.get("action") == "save_next":
+        location = local_item_path(form.get("next")) or datasette.urls.path(
+            "/-/queue") + (f"?{form['back']}" if form.get("back") else "")
     return done(datasette, request, location,
-                {"ok": True, "changed": changed, "status": change.status})
+                {"ok": True, "changed": changed, "status": change.status},
+                saved_message(changed, change.status))
 
 
-async def selected_ids(datasette: Any, form: Form) -> list[int]:
-    """Ticked `item_id` boxes, or with scope=all every queue item matching the filters."""
-    if form.get("scope") == "all":
-        flt = queries.QueueFilter.from_args(form, untriaged=form.get("show") != "all")
-        db = datasette.get_database(get_state(datasette).db_name)
-        result = await db.execute(*queries.ids_sql(flt))
-        return [row[0] for row in result.rows]
-    return [int(v) for v in form.getlist("item_id") if v.isdigit()][: queries.BULK_LIMIT]
+async def matching_ids(datasette: Any, request: Any, form: Form) -> list[int]:
+    """Every queue item matching the form's filters (at most BULK_LIMIT + 1)."""
+    flt = await read_filter(datasette, request, form)
+    db = datasette.get_database(get_state(datasette).db_name)
+    return [row[0] for row in (await db.execute(*queries.ids_sql(flt))).rows]
+
+
+def back_to_queue(datasette: Any, request: Any, form: Form) -> str:
+    query = urlencode(queue_filter(request, form).query_string())
+    return datasette.urls.path("/-/queue") + (f"?{query}" if query else "")
 
 
 async def triage_bulk(datasette: Any, request: Any) -> Response:
-    """POST /-/triage-bulk: one change for the ticked items or the whole filtered queue."""
+    """POST /-/triage-bulk: one change for the ticked items, or for every item matching the
+    filters after a confirmation page that says how many."""
     actor_id = require_writer(request)
     if request.method != "POST":
         return failed(request, "POST only", 405)
     form = Form(await request.post_body())
     try:
         change = TriageChange.from_form(form, actor_id)
-        item_ids = await selected_ids(datasette, form)
+        if form.get("scope") == "all":
+            item_ids = await matching_ids(datasette, request, form)
+            if not form.get("confirm") and not wants_json(request):
+                return await confirm_page(datasette, request, form, change, len(item_ids))
+            if len(item_ids) > queries.BULK_LIMIT:
+                raise TriageError(f"more than {queries.BULK_LIMIT} items: narrow the filters")
+        else:
+            item_ids = [int(v) for v in form.getlist("item_id") if v.isdigit()]
         if not item_ids:
             raise TriageError("no items selected")
-        changed = await write(datasette, item_ids, change)
+        if len(item_ids) > queries.BULK_LIMIT:
+            raise TriageError(f"more than {queries.BULK_LIMIT} items")
+        changed = await write(datasette, lambda conn: apply_change(conn, item_ids, change))
     except TriageError as exc:
         return failed(request, str(exc))
-    back = {k: form[k] for k in (*queries.FILTER_KEYS, "show") if form.get(k)}
-    location = datasette.urls.path("/-/queue") + ("?" + urlencode(back) if back else "")
-    return done(datasette, request, location,
-                {"ok": True, "changed": changed, "status": change.status})
+    message = saved_message(changed, change.status) + " " + _("To undo it, open History.")
+    return done(datasette, request, back_to_queue(datasette, request, form),
+                {"ok": True, "changed": changed, "status": change.status}, message)
+
+
+async def confirm_page(datasette: Any, request: Any, form: Form, change: TriageChange,
+                       count: int) -> Response:
+    """"Mark N items as …?" with the same form fields and a confirm button."""
+    fields = [(k, v) for k, values in form.multi.items() for v in values
+              if k not in ("csrftoken", "confirm")]
+    return await render(datasette, request, "newsmon_confirm.html", {
+        "count": count, "too_many": count > queries.BULK_LIMIT, "fields": fields,
+        "change": change, "bulk_limit": queries.BULK_LIMIT,
+        "back": back_to_queue(datasette, request, form),
+    })
+
+
+async def undo(datasette: Any, request: Any) -> Response:
+    """POST /-/undo: revert one batch of changes (items changed since are left alone)."""
+    actor_id = require_writer(request)
+    if request.method != "POST":
+        return failed(request, "POST only", 405)
+    form = Form(await request.post_body())
+    batch = (form.get("batch") or "").strip()
+    try:
+        result = await write(datasette, lambda conn: undo_batch(conn, batch, actor_id))
+    except TriageError as exc:
+        return failed(request, str(exc))
+    message = ngettext("Undone: %(n)d item restored.", "Undone: %(n)d items restored.",
+                       result.restored) % {"n": result.restored}
+    if result.skipped:
+        message += " " + ngettext(
+            "%(n)d item was changed again since and was left as it is.",
+            "%(n)d items were changed again since and were left as they are.",
+            result.skipped) % {"n": result.skipped}
+    return done(datasette, request, datasette.urls.path("/-/history"),
+                {"ok": True, "restored": result.restored, "skipped": result.skipped,
+                 "batch": result.batch}, message)

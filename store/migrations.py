@@ -319,3 +319,28 @@ def m_sources_001_discovery(db: sqlite_utils.Database) -> None:
     db["article_aliases"].create(
         {"source": str, "key": str, "url": str, "seen_at": str},
         pk=("source", "key"), if_not_exists=True)
+
+
+@migration
+def m_search_001_folded_index(db: sqlite_utils.Database) -> None:
+    # Monitors' workspace (issue #15): one folded search index (store/search.py) replaces
+    # items_fts, so the queue's box and Datasette's table search find the same items.
+    from store import search
+
+    for trigger in ("items_ai", "items_ad", "items_au"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    db.execute("DROP TABLE IF EXISTS items_fts")
+    search.create_index(db)
+    search.rebuild(db)
+
+
+@migration
+def m_triage_002_undo(db: sqlite_utils.Database) -> None:
+    # Monitors' workspace (issue #15): every change remembers the state it replaced and the
+    # batch it belongs to, so one action can revert a bulk change (itself logged).
+    columns = {c.name for c in db["triage_log"].columns}
+    for name in ("batch", "prev_status", "prev_note", "prev_assigned_to", "reverts"):
+        if name not in columns:
+            db["triage_log"].add_column(name, str)
+    db["triage_log"].create_index(["batch"], if_not_exists=True)
+    db["triage_log"].create_index(["reverts"], if_not_exists=True)

@@ -23,6 +23,8 @@ from tests.support.db import rows
 from tests.support.net import free_port
 from tests.support.sites import make_articles, sources_toml
 
+pytestmark = pytest.mark.e2e
+
 EXIT_FAILURES, EXIT_OUTAGE, EXIT_LOCKED = 1, 3, 75
 
 

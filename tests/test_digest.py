@@ -70,8 +70,8 @@ def test_digest_delivers_grouped_multipart_message(newsroom: dict) -> None:
         < text.index("Beaten in custody") < text.index("== detention (1) ==") \
         < text.index("Activist detained")
     assert "«the officers tortured him»" in text
-    assert "Source: site-a | Date: 2024-11-20 09:00 | Language: ru | Topics: torture, detention" \
-        in text
+    assert ("Source: site-a | Date: 20 Nov 2024, 14:00 (Almaty time, UTC+5) | Language: ru | "
+            "Topics: torture, detention") in text  # published 09:00 UTC, shown in Almaty
     assert "Original: https://a.test/2" in text
     assert f"In newsmon: https://dash.test/-/item/{ids['new_torture']}" in text
     assert f'href="https://dash.test/-/item/{ids["new_torture"]}"' in page

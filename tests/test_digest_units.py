@@ -95,7 +95,7 @@ def test_notices_count_in_the_subject_and_keep_the_message_id_apart() -> None:
     section = text[text.index("== Удалено или изменено после отметки (3) =="):]
     # Removed before edited, the latest re-check first; crawled titles stay on one line.
     assert section.index("* [удалено] T Bcc: x@y.test\n  Источник: s | Повторная проверка: "
-                         "2024-11-23 07:00 +05 | Итог: удалено: HTTP 404\n"
+                         "23 нояб. 2024, 07:00 (время Алматы, UTC+5) | Итог: удалено: HTTP 404\n"
                          "  Оригинал: https://a.test/3\n") \
         < section.index("Оригинал: https://a.test/2") < section.index("* [изменено] T")
 
@@ -116,3 +116,18 @@ def test_password_is_never_shown() -> None:
     assert settings.port == 587 and "s3cret" not in repr(settings)
     with pytest.raises(TransportConfigError, match="NEWSMON_SMTP_SECURITY"):
         SmtpSettings.from_env({"NEWSMON_SMTP_HOST": "h", "NEWSMON_SMTP_SECURITY": "tls"})
+
+
+def test_kazakh_digest_with_almaty_times() -> None:
+    dated = DigestItem(id=1, title="T", url="https://a.test/1", source="s", lang="kk",
+                       published="2024-11-12T04:00:00+00:00", topics=("torture",),
+                       group="torture", snippet="", item_link=None)
+    digest = Digest(recipient="a@example.org", name="Айгерим", label_language="kk",
+                    origin="table", items=(dated, item(2, "art405")),
+                    when=at("2024-11-21 07:00:00"))
+    msg = build_message(digest, "newsmon <alerts@newsmon.test>", ("torture", "art405"))
+    assert msg["Subject"] == "newsmon: азаптау 1, 405-бап 1 — 21 қар."
+    text = msg.get_body(("plain",)).get_content()
+    assert "== азаптау (1) ==" in text and "Дереккөз: " in text
+    assert "Күні: 12 қар. 2024, 09:00 (Алматы уақыты, UTC+5)" in text
+    assert '<html lang="kk">' in msg.get_body(("html",)).get_content()

@@ -10,6 +10,7 @@ import pytest
 from core.clock import utc_now
 from store import StoreError, connect, finish_run, record_error, save_item, start_run
 from store.migrations import MIGRATIONS
+from store.search import search_ids
 
 CLASSIFIED = {
     "topics": ["torture", "detention"],
@@ -34,7 +35,7 @@ def row(url: str = "https://example.kz/a/1.html", text: str = "полицейс�
 def test_migrations_apply_once_and_enable_wal(db_path):
     db = connect(db_path)
     assert {"items", "item_topics", "item_entities", "triage", "crawl_runs", "crawl_errors",
-            "digest_log", "items_fts"} <= set(db.table_names())
+            "digest_log", "items_search"} <= set(db.table_names())
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
     db = connect(db_path)
@@ -68,8 +69,8 @@ def test_topics_entities_and_evidence_rows(db_path):
 def test_full_text_search_finds_cyrillic(db_path):
     db = connect(db_path)
     save_item(db, row(), CLASSIFIED)
-    hits = list(db["items"].search("избили"))
-    assert [h["title"] for h in hits] == ["Заголовок"]
+    hits = search_ids(db, "избили")
+    assert [db["items"].get(h)["title"] for h in hits] == ["Заголовок"]
 
 
 def test_runs_and_errors(db_path):

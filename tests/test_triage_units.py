@@ -14,7 +14,7 @@ from datasette_plugins.access import (
     parse_users,
 )
 from datasette_plugins.highlight import evidence_matches, highlight
-from datasette_plugins.queries import QueueFilter, fts_query, queue_sql
+from datasette_plugins.queries import QueueFilter, queue_sql
 from datasette_plugins.triage import TriageChange, TriageError, apply_change
 from tests.support.datasette import make_db
 
@@ -63,11 +63,6 @@ def test_highlight_escapes_then_marks() -> None:
 
 def test_evidence_matches_ignores_bad_json() -> None:
     assert evidence_matches(['[{"match": "азап"}, {"match": ""}]', "oops", None]) == ["азап"]
-
-
-def test_fts_query_quotes_words() -> None:
-    assert fts_query('пытки OR "x') == '"пытки"* "OR"* "x"*'
-    assert fts_query("!!!") == '""'
 
 
 def test_queue_sql_is_parameterised(tmp_path) -> None:

@@ -96,7 +96,7 @@ def test_bulk_whole_filtered_selection(base: str, db_path: Path) -> None:
     client = Client(base)
     client.login("alice")
     reply = client.post("/-/triage-bulk", {"scope": "all", "region": "Aktobe", "show": "all",
-                                           "status": "not_relevant"})
+                                           "status": "not_relevant", "confirm": "2"})
     assert reply.status == 302 and "region=Aktobe" in reply.headers["location"]
     assert rows(db_path, "SELECT item_id FROM triage WHERE status = 'not_relevant' "
                          "ORDER BY item_id") == [(1,), (4,)]

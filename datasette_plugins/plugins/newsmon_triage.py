@@ -1,4 +1,5 @@
-"""The newsmon Datasette plugin: pages, triage writes, login from the environment, access rules.
+"""The newsmon Datasette plugin: pages, triage writes, login from the environment, access rules,
+the interface language and the items table's search.
 
 Loaded from Datasette's --plugins-dir; the logic lives in the `datasette_plugins` package.
 """
@@ -9,12 +10,17 @@ from typing import Any
 
 from datasette import hookimpl
 
+from datasette_plugins import i18n
 from datasette_plugins.access import anonymous_decision
 from datasette_plugins.headers import hardening_middleware
 from datasette_plugins.state import get_state
+from datasette_plugins.table_search import search_filter
 from datasette_plugins.throttle import throttle_middleware
-from datasette_plugins.views_read import dashboard_view, item_view, queue_view
-from datasette_plugins.views_write import triage_bulk, triage_one
+from datasette_plugins.views_dashboard import dashboard_view
+from datasette_plugins.views_export import export_csv, export_json
+from datasette_plugins.views_misc import history_view, script, set_language
+from datasette_plugins.views_read import item_view, queue_view
+from datasette_plugins.views_write import triage_bulk, triage_one, undo
 
 
 @hookimpl
@@ -26,8 +32,15 @@ def startup(datasette: Any) -> None:
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
     # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py),
-    # and failed logins throttled per client (datasette_plugins/throttle.py).
-    return lambda app: hardening_middleware(throttle_middleware(app))
+    # failed logins throttled per client (datasette_plugins/throttle.py), and the visitor's
+    # language for the request (datasette_plugins/i18n.py).
+    return lambda app: hardening_middleware(throttle_middleware(i18n.language_middleware(app)))
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any, datasette: Any) -> None:
+    # {% trans %}, _() and the label filters for every template, ours and Datasette's.
+    i18n.install(env)
 
 
 @hookimpl
@@ -44,11 +57,23 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/$", queue_view),
         (r"^/-/queue$", queue_view),
+        (r"^/-/queue\.csv$", export_csv),
+        (r"^/-/queue\.json$", export_json),
         (r"^/-/item/(?P<item_id>\d+)$", item_view),
         (r"^/-/dashboard$", dashboard_view),
+        (r"^/-/history$", history_view),
         (r"^/-/triage/(?P<item_id>\d+)$", triage_one),
         (r"^/-/triage-bulk$", triage_bulk),
+        (r"^/-/undo$", undo),
+        (r"^/-/lang$", set_language),
+        (r"^/-/newsmon\.js$", script),
     ]
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+    # trylast: our search box (extra_context) wins over the built-in filter's "no FTS here".
+    return search_filter(request, database, table, datasette)
 
 
 @hookimpl(trylast=True)
@@ -71,7 +96,9 @@ def permission_allowed(datasette: Any, actor: dict | None, action: str, resource
 @hookimpl
 def extra_template_vars(datasette: Any, request: Any) -> dict[str, Any]:
     state = get_state(datasette)
-    return {"newsmon_db": state.db_name, "newsmon_anonymous": state.mode}
+    return {"newsmon_db": state.db_name, "newsmon_anonymous": state.mode,
+            "nm_lang": i18n.current_language.get(), "nm_languages": i18n.LANGUAGES,
+            "nm_path": request.full_path if request else "/"}
 
 
 @hookimpl
@@ -79,8 +106,13 @@ def menu_links(datasette: Any, actor: dict | None) -> list[dict[str, str]]:
     state = get_state(datasette)
     if not actor and state.mode == "none":
         return []
-    return [
-        {"href": datasette.urls.path("/-/queue"), "label": "Triage queue"},
-        {"href": datasette.urls.path("/-/dashboard"), "label": "Dashboard"},
-        {"href": datasette.urls.database(state.db_name), "label": "Tables and queries"},
+    links = [
+        {"href": datasette.urls.path("/-/queue"), "label": i18n.gettext("Triage queue")},
+        {"href": datasette.urls.path("/-/dashboard"), "label": i18n.gettext("Dashboard")},
     ]
+    if actor:
+        links.append({"href": datasette.urls.path("/-/history"),
+                      "label": i18n.gettext("History")})
+    links.append({"href": datasette.urls.database(state.db_name),
+                  "label": i18n.gettext("Tables and queries")})
+    return links

@@ -1,5 +1,7 @@
 """Rebuild docs/screenshots/*.png: invented sample articles, the real classifier, real server.
 
+The queue (searched for an inflected word), an item page and the dashboard, each in Russian
+and Kazakh (`queue-ru.png`, `queue-kk.png`, ...), plus the queue at phone width.
 Run from the project root: `python docs/screenshots/make_screenshots.py` (needs /usr/bin/chromium).
 """
 
@@ -43,7 +45,12 @@ ARTICLES = [
     ("vlast-en", "en", "2024-05-21", "Police detain journalist in Almaty",
      "Police detained a journalist in Almaty after he covered a protest, his lawyer said."),
     ("vlast-ru", "ru", "2024-05-22", "Погода в Астане", "Завтра солнечно, без осадков."),
+    ("azattyq-kk", "kk", "2024-05-27", "Жаңаөзенде ереуілшілер ұсталды",
+     "Жаңаөзен қаласында полиция ереуілге шыққан жұмысшыларды ұстады."),
 ]
+SEARCH = "q=%D0%B7%D0%B0%D0%B4%D0%B5%D1%80%D0%B6%D0%B0%D1%82%D1%8C"  # задержать: задержали, ...
+PAGES = (("queue", "/-/queue?show=all"), ("item", f"/-/item/7?{SEARCH}"),
+         ("dashboard", "/-/dashboard"))
 
 
 def build(path: Path) -> None:
@@ -56,28 +63,38 @@ def build(path: Path) -> None:
     db.close()
 
 
+def login(browser, base: str, locale: str):  # noqa: ANN001, ANN201 - Playwright objects
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale=locale)
+    page.goto(base + "/-/login")
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORDS["alice"])
+    page.click("input[type=submit]")
+    return page
+
+
 def shoot(base: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(base + "/-/login")
-        page.fill("input[name=username]", "alice")
-        page.fill("input[name=password]", PASSWORDS["alice"])
-        page.click("input[type=submit]")
+        page = login(browser, base, "ru-RU")
         page.goto(base + "/-/item/2")
         page.select_option("select[name=status]", "follow_up")
-        page.fill("input[name=assigned_to]", "bob")
-        page.fill("textarea[name=note]", "Ask the lawyer for the medical report.")
-        page.click("text=Save triage")
-        page.goto(base + "/-/queue")
-        page.screenshot(path=str(OUT / "queue.png"), full_page=True)
-        page.goto(base + "/-/item/2")
-        page.screenshot(path=str(OUT / "item.png"), full_page=True)
-        page.goto(base + "/-/dashboard")
-        page.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
+        page.select_option("select[name=assigned_to]", "bob")
+        page.fill("textarea[name=note]", "Запросить у адвоката медицинское заключение.")
+        page.click("button[value=save]")
+        for lang, button in (("ru", None), ("kk", "Қаз")):  # Russian is the default
+            if button:  # a Kazakh browser (date fields), and the interface switched to Kazakh
+                page = login(browser, base, "kk-KZ")
+                page.goto(base + "/-/queue")
+                page.get_by_role("button", name=button).click()
+            for name, path in PAGES:
+                page.goto(base + path)
+                page.screenshot(path=str(OUT / f"{name}-{lang}.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(base + PAGES[0][1])
+        page.screenshot(path=str(OUT / "queue-kk-phone.png"), full_page=True)
         browser.close()
 
 
