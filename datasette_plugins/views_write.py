@@ -12,8 +12,18 @@ from urllib.parse import parse_qs, urlencode
 from datasette.utils.asgi import Forbidden, Response
 
 from datasette_plugins import queries
+from datasette_plugins.params import parse_id
 from datasette_plugins.state import get_state
 from datasette_plugins.triage import TriageChange, TriageError, apply_change
+from datasette_plugins.writes import WriteBusy, write_retrying
+
+
+class TriageBusy(TriageError):
+    """The database stayed locked; nothing saved (503, the note is echoed back)."""
+
+
+def error_status(exc: TriageError) -> int:
+    return 503 if isinstance(exc, TriageBusy) else 404 if str(exc) == "no such item" else 400
 
 
 class Form(dict):
@@ -36,9 +46,14 @@ def require_writer(request: Any) -> str:
 
 
 async def write(datasette: Any, item_ids: list[int], change: TriageChange) -> int:
-    """Apply `change` in Datasette's write thread."""
+    """Apply `change` in Datasette's write thread; waits out a crawl or reclassify holding
+    the database (TriageError, never a 500, if it stays locked)."""
     db = datasette.get_database(get_state(datasette).db_name)
-    return await db.execute_write_fn(lambda conn: apply_change(conn, item_ids, change))
+    try:
+        return await write_retrying(db, lambda conn: apply_change(conn, item_ids, change))
+    except WriteBusy:
+        raise TriageBusy("the database is busy (a crawl or reclassify is writing); nothing "
+                          f"was saved, please send again. Your note: {change.note}") from None
 
 
 def wants_json(request: Any) -> bool:
@@ -65,13 +80,15 @@ async def triage_one(datasette: Any, request: Any) -> Response:
     actor_id = require_writer(request)
     if request.method != "POST":
         return failed(request, "POST only", 405)
-    item_id = int(request.url_vars["item_id"])
+    item_id = parse_id(request.url_vars["item_id"])
+    if item_id is None:
+        return failed(request, "not an item id")
     form = Form(await request.post_body())
     try:
         change = TriageChange.from_form(form, actor_id)
         changed = await write(datasette, [item_id], change)
     except TriageError as exc:
-        return failed(request, str(exc), 404 if str(exc) == "no such item" else 400)
+        return failed(request, str(exc), error_status(exc))
     location = datasette.urls.path(f"/-/item/{item_id}")
     return done(datasette, request, location,
                 {"ok": True, "changed": changed, "status": change.status})
@@ -84,7 +101,8 @@ async def selected_ids(datasette: Any, form: Form) -> list[int]:
         db = datasette.get_database(get_state(datasette).db_name)
         result = await db.execute(*queries.ids_sql(flt))
         return [row[0] for row in result.rows]
-    return [int(v) for v in form.getlist("item_id") if v.isdigit()][: queries.BULK_LIMIT]
+    ids = (parse_id(v) for v in form.getlist("item_id"))
+    return [i for i in ids if i is not None][: queries.BULK_LIMIT]
 
 
 async def triage_bulk(datasette: Any, request: Any) -> Response:
@@ -100,7 +118,7 @@ async def triage_bulk(datasette: Any, request: Any) -> Response:
             raise TriageError("no items selected")
         changed = await write(datasette, item_ids, change)
     except TriageError as exc:
-        return failed(request, str(exc))
+        return failed(request, str(exc), error_status(exc))
     back = {k: form[k] for k in (*queries.FILTER_KEYS, "show") if form.get(k)}
     location = datasette.urls.path("/-/queue") + ("?" + urlencode(back) if back else "")
     return done(datasette, request, location,

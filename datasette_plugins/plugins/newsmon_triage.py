@@ -10,9 +10,12 @@ from typing import Any
 from datasette import hookimpl
 
 from datasette_plugins.access import anonymous_decision
+from datasette_plugins.gate import session_gate
 from datasette_plugins.headers import hardening_middleware
+from datasette_plugins.login import login_view, password_tool_view
+from datasette_plugins.params import checked_params
+from datasette_plugins.rowlinks import install as hide_private_row_links
 from datasette_plugins.state import get_state
-from datasette_plugins.throttle import throttle_middleware
 from datasette_plugins.views_read import dashboard_view, item_view, queue_view
 from datasette_plugins.views_write import triage_bulk, triage_one
 
@@ -21,13 +24,15 @@ from datasette_plugins.views_write import triage_bulk, triage_one
 def startup(datasette: Any) -> None:
     # Fail at start, not at first login, when NEWSMON_USERS or NEWSMON_ANONYMOUS is wrong.
     get_state(datasette)
+    hide_private_row_links()
 
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py),
-    # and failed logins throttled per client (datasette_plugins/throttle.py).
-    return lambda app: hardening_middleware(throttle_middleware(app))
+    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py);
+    # no HTTP Basic, and a session cookie counts only while its session is valid (gate.py).
+    # Bad numbers in newsmon's URLs are 400 before any view runs (params.py).
+    return lambda app: hardening_middleware(session_gate(datasette, checked_params(app)))
 
 
 @hookimpl
@@ -38,10 +43,14 @@ def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict:
     return get_state(datasette).plugin_metadata
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def register_routes() -> list[tuple[str, Any]]:
-    # Plugin routes are matched before Datasette's, so "/" becomes the triage queue.
+    # Plugin routes are matched before Datasette's, so "/" becomes the triage queue; tryfirst
+    # puts ours before datasette-auth-passwords' login and password tool (datasette_plugins/
+    # login.py: throttled, hashed off the event loop, server-side sessions).
     return [
+        (r"^/-/login$", login_view),
+        (r"^/-/password-tool$", password_tool_view),
         (r"^/$", queue_view),
         (r"^/-/queue$", queue_view),
         (r"^/-/item/(?P<item_id>\d+)$", item_view),
@@ -54,6 +63,8 @@ def register_routes() -> list[tuple[str, Any]]:
 @hookimpl(trylast=True)
 def permission_allowed(datasette: Any, actor: dict | None, action: str, resource: Any) -> Any:
     # trylast: Datasette keeps the last non-None answer, so an anonymous denial here wins.
+    if action == "view-table" and isinstance(resource, tuple) and resource[1] == "sessions":
+        return False  # session hashes are nobody's reading, logged in or not
     if actor:
         return None
 

@@ -1,0 +1,93 @@
+"""Who is asking, settled once per request before Datasette sees it.
+
+- `Authorization` headers are dropped: HTTP Basic would skip the login throttle and CSRF.
+- A `ds_actor` cookie passes only while its server-side session is valid (unexpired, not
+  revoked, user still configured with the same password); otherwise it is removed from the
+  request, so Datasette sees an anonymous visitor, and the browser is told to forget it.
+- `POST /-/logout` revokes the session before Datasette deletes the cookie.
+- A Cookie header Python cannot parse is dropped rather than left to raise later.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from datasette.utils.asgi import Request
+
+from datasette_plugins.rowlinks import ANONYMOUS
+from datasette_plugins.sessions import COOKIE
+from datasette_plugins.state import get_state
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
+FORGET = f"{COOKIE}=; Max-Age=0; Path=/; SameSite=lax; HttpOnly".encode()
+
+
+def parse_cookies(scope: Scope) -> dict[str, str] | None:
+    """Cookies exactly as Datasette will read them; None when the header cannot be parsed."""
+    try:
+        return Request(scope, None).cookies
+    except Exception:  # noqa: BLE001 - http.cookies raises CookieError and others
+        return None
+
+
+def with_cookies(headers: list[tuple[bytes, bytes]], cookies: dict[str, str] | None
+                 ) -> list[tuple[bytes, bytes]]:
+    """`headers` with the Cookie header rebuilt from `cookies` (dropped when None or empty)."""
+    kept = [(k, v) for k, v in headers if k.lower() != b"cookie"]
+    if cookies:
+        kept.append((b"cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())
+                     .encode("latin-1", "replace")))
+    return kept
+
+
+async def settle_actor(datasette: Any, scope: Scope) -> tuple[Scope, str | None, bool]:
+    """The scope Datasette should see, the logged-in user (None: anonymous), and whether the
+    browser's session cookie is stale."""
+    headers = [(k, v) for k, v in scope.get("headers") or [] if k.lower() != b"authorization"]
+    scope = dict(scope, headers=headers)
+    cookies = parse_cookies(scope)
+    if cookies is None:
+        return dict(scope, headers=with_cookies(headers, None)), None, False
+    raw = cookies.get(COOKIE)
+    if raw is None:
+        return scope, None, False
+    sessions = get_state(datasette).sessions
+    try:
+        if scope.get("method") == "POST" and scope.get("path") == "/-/logout":
+            await sessions.revoke(raw)
+        user = await sessions.user_of(raw)
+    except Exception:  # noqa: BLE001 - a session store problem must fail closed, not open
+        logger.exception("session check failed; treating the visitor as anonymous")
+        user = None
+    if user is not None:
+        return scope, user, False
+    cookies = {k: v for k, v in cookies.items() if k != COOKIE}
+    return dict(scope, headers=with_cookies(headers, cookies)), None, True
+
+
+def session_gate(datasette: Any, app: ASGIApp) -> ASGIApp:
+    """ASGI wrapper: settle the actor, and make the browser forget a dead session cookie."""
+    async def wrapped(scope: Scope, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http":
+            await app(scope, receive, send)
+            return
+        scope, user, stale = await settle_actor(datasette, scope)
+        ANONYMOUS.set(user is None)
+
+        async def send_forgetting(message: MutableMapping[str, Any]) -> None:
+            if stale and message.get("type") == "http.response.start":
+                headers = list(message.get("headers") or [])
+                if not any(k.lower() == b"set-cookie" and v.startswith(COOKIE.encode() + b"=")
+                           for k, v in headers):
+                    headers.append((b"set-cookie", FORGET))
+                message["headers"] = headers
+            await send(message)
+
+        await app(scope, receive, send_forgetting)
+
+    return wrapped
