@@ -112,3 +112,11 @@ def record_figures(section: str, figures: dict[str, Any]) -> None:
         data[section] = {**figures, "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
         LAST_RUN.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                             encoding="utf-8")
+
+
+def cookie(name: str, value: str, host: str = "127.0.0.1") -> Any:
+    """A cookie for `host` as a browser would hold it (forged or copied sessions)."""
+    import http.cookiejar
+
+    return http.cookiejar.Cookie(0, name, value, None, False, host, False, False, "/", True,
+                                 False, None, True, None, None, {})
