@@ -278,7 +278,9 @@ class NewsSpider(Spider):
         url = self.adapter.item_url(response.url, page.get("canonical"), self.source.base_url)
         key = self.adapter.article_key(url)
         if key != self.adapter.article_key(response.request.url):
-            if key in self.seen:  # e.g. `?p=ID` that redirected to a permalink already fetched
+            # e.g. `?p=ID` that redirected to a permalink already fetched; a page that only
+            # names a fetched article as canonical goes on to the store, which keeps both
+            if key in self.seen and self.adapter.article_key(response.url) == key:
                 self.crawler.stats.inc_value("newsmon/articles_duplicate")
                 return
             self.seen.add(key)

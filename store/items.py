@@ -60,7 +60,8 @@ class Saved:
 
     item_id: int
     outcome: str
-    conflict: str | None = None  # why the page was not stored under its canonical URL
+    url: str  # where it was stored (its own URL when its canonical link named another)
+    conflict: str | None = None  # what collided, for crawl_errors
 
 
 def conflict_kind(existing: tuple, record: dict[str, Any]) -> str | None:
@@ -101,19 +102,19 @@ def _resolve_conflict(db: sqlite_utils.Database, existing: tuple, record: dict[s
     if kind == "usurper":
         own = {**record, "url": record.get("fetched_url") or claimed}
         item_id, outcome = _upsert(db, own, classification)
-        return Saved(item_id, outcome, f"canonical link names {claimed}, another stored "
-                                       f"article (item {other_id}); kept under {own['url']} "
-                                       f"(item {item_id}) instead")
+        why = (f"canonical link names {claimed}, another stored article (item {other_id}); "
+               f"kept under {own['url']} (item {item_id}) instead")
+        return Saved(item_id, outcome, own["url"], why)
     # The row at this page's own URL came from a page that named it: give that one its own URL.
-    if db.execute("SELECT 1 FROM items WHERE url = ?", [other_from]).fetchone() is None:
+    moved = db.execute("SELECT 1 FROM items WHERE url = ?", [other_from]).fetchone() is None
+    if moved:
         db["items"].update(other_id, {"url": other_from})
-        item_id, outcome = _upsert(db, dict(record), classification)
-        return Saved(item_id, outcome, f"item {other_id}, stored here through the canonical "
-                                       f"link of {other_from}, moved to that URL; this page "
-                                       f"is item {item_id}")
     item_id, outcome = _upsert(db, dict(record), classification)
-    return Saved(item_id, outcome, f"item {item_id} held the text of {other_from} (stored there "
-                                   "too) through its canonical link; replaced by this page's")
+    why = (f"item {other_id}, stored here through the canonical link of {other_from}, moved "
+           f"to that URL; this page is item {item_id}" if moved else
+           f"item {item_id} held the text of {other_from} (stored there too) through its "
+           "canonical link; replaced by this page's")
+    return Saved(item_id, outcome, claimed, why)
 
 
 def save_article(
@@ -134,7 +135,7 @@ def save_article(
         kind = conflict_kind(existing, record) if existing else None
         if kind:
             return _resolve_conflict(db, existing, record, classification, kind)
-        return Saved(*_upsert(db, dict(record), classification))
+        return Saved(*_upsert(db, dict(record), classification), record["url"])
 
     return write(db, body, what=f"storing {record['url']}")
 
@@ -148,16 +149,17 @@ def save_item(
 
 
 KNOWN_SQL = """
-SELECT url, fetched_at FROM items i WHERE source = ?
+SELECT coalesce(fetched_url, url), fetched_at FROM items i WHERE source = ?
   AND NOT (flagged = 1 AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id))
 """
 
 
 def known_articles(db: sqlite_utils.Database, source: str) -> dict[str, str | None]:
-    """URL -> when we last fetched it, for every stored item of `source`.
+    """Fetched URL -> when we last fetched it, for every stored item of `source`.
 
     The incremental crawl's memory: an article is fetched again only when its feed or sitemap
-    says it changed after this moment.
+    says it changed after this moment. Keyed by the page fetched, not the canonical URL it
+    named, so a page that named another article's URL does not hide that article.
 
     An item flagged but without its evidence snapshot (a run killed between the two writes)
     is left out, so the next run fetches it again and keeps the page.

@@ -44,9 +44,10 @@ def is_disk_full(exc: BaseException) -> bool:
         m in str(exc).lower() for m in FULL_MESSAGES)
 
 
-def pauses(patience: float = WRITE_PATIENCE, first: float = FIRST_PAUSE,
+def pauses(patience: float | None = None, first: float = FIRST_PAUSE,
            longest: float = MAX_PAUSE) -> Iterator[float]:
     """Growing, jittered pauses whose sum stays within `patience` seconds."""
+    patience = WRITE_PATIENCE if patience is None else patience
     spent, pause = 0.0, first
     while spent < patience:
         step = min(pause * random.uniform(0.5, 1.5), patience - spent)
@@ -55,7 +56,7 @@ def pauses(patience: float = WRITE_PATIENCE, first: float = FIRST_PAUSE,
         pause = min(pause * 2, longest)
 
 
-def retry_busy(write: Callable[[], T], patience: float = WRITE_PATIENCE,
+def retry_busy(write: Callable[[], T], patience: float | None = None,
                what: str = "write") -> T:
     """Run `write` (a whole transaction) again while the database is busy."""
     waits = pauses(patience)
@@ -95,7 +96,7 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def write(db: sqlite_utils.Database, body: Callable[[sqlite_utils.Database], T],
-          patience: float = WRITE_PATIENCE, what: str = "write") -> T:
+          patience: float | None = None, what: str = "write") -> T:
     """`body(db)` in its own immediate transaction, retried whole while the database is busy.
 
     Inside an open transaction it runs once as a savepoint: the outer writer owns the retry.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from scrapy import signals
@@ -23,6 +24,7 @@ class CrawlRecorder:
         self.db_path = db_path
         self.run_id = run_id
         self.db = None
+        self.unwritten: list[tuple[str, str, str, str]] = []  # written again at close
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
@@ -43,6 +45,8 @@ class CrawlRecorder:
 
     def spider_closed(self, spider: Any) -> None:
         if self.db is not None:
+            for row in self.unwritten:  # the database was locked or full when they happened
+                self._write(*row)
             self.db.close()
 
     def _record(self, url: str, stage: str, reason: str) -> None:
@@ -51,7 +55,18 @@ class CrawlRecorder:
         source = getattr(getattr(self.crawler.spider, "source", None), "name", "")
         if self.db is None:
             self.db = connect(self.db_path)
-        record_error(self.db, self.run_id, source, url, stage, reason)
+        if not self._write(source, url, stage, reason):
+            self.unwritten.append((source, url, stage, reason))
+
+    def _write(self, source: str, url: str, stage: str, reason: str) -> bool:
+        """Write one row (retried while busy); False, logged on one line, if it cannot be."""
+        try:
+            record_error(self.db, self.run_id, source, url, stage, reason)
+            return True
+        except sqlite3.Error as exc:
+            logger.error("could not record the failure of %s (%s: %s): %s", url[:200], stage,
+                         reason[:200], exc)
+            return False
 
     def fetch_failed(self, url: str, stage: str, reason: str, **kwargs: Any) -> None:
         self._record(url, stage, reason)
