@@ -27,6 +27,7 @@ from alerts.subscriptions import Subscription
 from alerts.transport import DeliveryError, RecipientRefused, TransportConfigError
 from core.clock import format_utc
 from core.domain import TOPICS
+from store.retry import write
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def options_from_env(base_url: str | None, record: bool,
 def record_sent(db: sqlite_utils.Database, recipient: str, items: list[DigestItem],
                 msg_id: str, now: str, notices: list[DigestNotice] | None = None) -> None:
     """After the server accepted: what went to whom, and when (one transaction)."""
-    with db.atomic():
+    def body(db: sqlite_utils.Database) -> None:
         db["digest_log"].insert_all(
             [{"recipient": recipient, "item_id": item.id, "sent_at": now, "message_id": msg_id}
              for item in items], ignore=True)
@@ -98,12 +99,14 @@ def record_sent(db: sqlite_utils.Database, recipient: str, items: list[DigestIte
             {"recipient": recipient, "last_digest_at": now, "last_sent_at": now,
              "last_message_id": msg_id}, pk="recipient")
 
+    write(db, body, what=f"recording the digest to {recipient}")
+
 
 def record_empty(db: sqlite_utils.Database, recipient: str, now: str) -> None:
     """A due digest with nothing in it still uses up its period."""
-    with db.atomic():
-        db["digest_state"].upsert({"recipient": recipient, "last_digest_at": now},
-                                  pk="recipient")
+    write(db, lambda db: db["digest_state"].upsert(
+        {"recipient": recipient, "last_digest_at": now}, pk="recipient"),
+        what=f"recording an empty digest for {recipient}")
 
 
 def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transport,

@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from core.domain import TOPICS
+from store.retry import write
 
 DEFAULT_PATH = "subscriptions.toml"
 FREQUENCIES = ("immediate", "daily", "weekly")
@@ -139,10 +140,12 @@ def to_row(sub: Subscription) -> dict[str, Any]:
 
 def sync_to_table(db: sqlite_utils.Database, subs: list[Subscription]) -> None:
     """Make the table say exactly what the file says (one transaction)."""
-    with db.atomic():
+    def body(db: sqlite_utils.Database) -> None:
         db.execute("DELETE FROM subscriptions")
         if subs:
             db["subscriptions"].insert_all([to_row(s) for s in subs])
+
+    write(db, body, what="copying the subscriptions file")
 
 
 def read_table(db: sqlite_utils.Database) -> list[Subscription]:
