@@ -79,8 +79,9 @@ def due_items(db: sqlite_utils.Database, schedule: tuple[int, ...], now: datetim
         return [r for r in rows if r["id"] in wanted]
     if force:
         return rows
-    # Flagged after first sight (no version kept yet): due at once, to keep the page as it is.
-    return [r for r in rows if (not r["kept"] and r["last_checked"] is None)
+    # No version kept yet (flagged after first sight, or a run killed between storing the item
+    # and its snapshot): due at every run until the page is kept.
+    return [r for r in rows if not r["kept"]
             or is_due(r["first_seen"], r["last_checked"], schedule, now)]
 
 
