@@ -66,3 +66,5 @@ EXTENSIONS = {
 NEWSMON_DB = "newsmon.db"  # overridden by `newsmon crawl --db`
 NEWSMON_RUN_ID = None  # crawl_runs.id of the current run; set by `newsmon crawl`
 NEWSMON_MAX_ARTICLES_PER_FEED = 1000  # new article links followed per feed/listing per run
+# Host names allowed to resolve to private addresses (a LAN mirror); any other is refused.
+NEWSMON_PRIVATE_HOSTS: list[str] = []

@@ -41,3 +41,21 @@ def env_parsed(name: str, parse: Callable[[str], T], default: T,
         return parse(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}: {exc}") from None
+
+
+HOST_NAME = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+
+
+def private_hosts(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """NEWSMON_PRIVATE_HOSTS: comma-separated host names allowed to resolve to private
+    addresses (a mirror on the LAN); every other name doing so is refused."""
+    import re
+
+    env = os.environ if env is None else env
+    names = tuple(n.strip().lower().rstrip(".") for n in
+                  (env.get("NEWSMON_PRIVATE_HOSTS") or "").split(",") if n.strip())
+    for name in names:
+        if not re.fullmatch(rf"{HOST_NAME}(\.{HOST_NAME})*", name):
+            raise ConfigError(f"NEWSMON_PRIVATE_HOSTS: {name[:60]!r} is not a host name "
+                              "(comma-separated names like mirror.lan)")
+    return names

@@ -13,7 +13,7 @@ from evidence.takedown import DEFAULT_CONFIRM_HOURS
 from newsmon.cli.group import cli
 from newsmon.cli.options import sources_option
 from newsmon.context import AppContext
-from newsmon.envconfig import env_number, env_parsed
+from newsmon.envconfig import env_number, env_parsed, private_hosts
 from newsmon.jobs import evidence as evidence_job
 from newsmon.lock import run_lock
 from sites.sources import load_sources
@@ -70,7 +70,8 @@ def recheck_cmd(app: AppContext, sources_path: str | None, **options: Any) -> No
         db = app.connect(create=False)
         try:
             results = evidence_job.recheck(db, sources,
-                                           evidence_job.RecheckOptions(**options))
+                                           evidence_job.RecheckOptions(
+                                               **options, private_hosts=private_hosts()))
         finally:
             db.close()
     for result in results:
@@ -78,7 +79,7 @@ def recheck_cmd(app: AppContext, sources_path: str | None, **options: Any) -> No
         click.echo(f"{result.outcome:<11} item {result.item_id} {result.url}: "
                    f"{result.detail}{version}")
     counts = Counter(result.outcome for result in results)
-    summary = ", ".join(f"{counts[k]} {k}" for k in ("unchanged", "edited", "removed",
+    summary = ", ".join(f"{counts[k]} {k}" for k in ("unchanged", "edited", "missing", "removed",
                                                       "unreachable") if counts[k])
     click.echo(f"re-checked {len(results)} item(s){': ' + summary if summary else ''}")
 

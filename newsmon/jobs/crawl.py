@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from newsmon.context import AppContext
+from newsmon.envconfig import private_hosts
 from newsmon.errors import EXIT_ALL_FAILED, EXIT_FAILURES, EXIT_OK, ConfigError
 from newsmon.jobs.classify import checked_rules
 from newsmon.jobs.runner import STAT_KEYS, run_crawl, summarise_stats
@@ -92,7 +93,7 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
     """The crawl as `newsmon crawl` and `newsmon run` do it; AlreadyRunning if locked."""
     sources = select_sources(sources_path, only)
     checked_rules()  # a broken rule file stops the run before any page is fetched
-    overrides = dict(overrides or {})
+    overrides = {"NEWSMON_PRIVATE_HOSTS": list(private_hosts()), **(overrides or {})}
     holder = ""
     if redis_url := os.environ.get("NEWSMON_REDIS_URL"):
         # Several `newsmon crawl` workers share one queue and dupefilter (docs/scaling.md);

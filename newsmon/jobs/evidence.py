@@ -22,6 +22,7 @@ class RecheckOptions:
     delay: float = 1.0
     timeout: float = 30.0
     confirm_hours: float = 24.0  # a page found gone is "removed" only on a check this later
+    private_hosts: tuple[str, ...] = ()  # NEWSMON_PRIVATE_HOSTS: may resolve to LAN addresses
 
 
 def readers_for(sources: list[Source]) -> dict[str, PageReader]:
@@ -37,5 +38,6 @@ def recheck(db: sqlite_utils.Database, sources: list[Source], options: RecheckOp
                       confirm_after=confirm_after)
     if not (options.all_due or options.force or options.item_ids):
         items = items[:options.limit]
-    fetcher = PoliteFetcher(delay=options.delay, timeout=options.timeout)
+    fetcher = PoliteFetcher(delay=options.delay, timeout=options.timeout,
+                            private_hosts=options.private_hosts)
     return run_rechecks(db, items, fetcher, readers_for(sources), confirm_after)

@@ -87,7 +87,7 @@ def test_an_article_whose_write_failed_is_fetched_again_next_run(db_path: Path) 
                "BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END")
     db.close()
     with SiteServer() as server:
-        paths = feed_site(server, 4)
+        feed_site(server, 4)
         source = make_source(name="retry", adapter="feed", base_url=server.base_url,
                              feeds=["/rss"])
         first = crawl(source, db_path)
