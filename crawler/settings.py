@@ -47,8 +47,11 @@ ITEM_PIPELINES = {
 # Guards: a bounded number of articles per feed, no requests to private addresses.
 SPIDER_MIDDLEWARES = {
     "crawler.spidermiddlewares.articlecap.ArticleCapMiddleware": 800,
+    # Replaced by UrlLengthGuard below, which records what it refuses.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.downloadermiddlewares.urllength.UrlLengthGuard": 30,
     "crawler.downloadermiddlewares.private.PrivateAddressMiddleware": 40,
     # Responses pass middlewares from high numbers to low: the redirect-loop check runs
     # before RedirectMiddleware (600); the charset is fixed after decompression (590).

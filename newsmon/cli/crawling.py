@@ -30,6 +30,10 @@ def report_crawl(app: AppContext, report: crawl_job.CrawlReport, per_source: boo
     """Quiet when all went well; else one line per failing source and the run's summary."""
     if app.verbose and per_source:
         click.echo(crawl_job.format_report(report), err=bool(report.run["errors"]))
+    if report.unrecorded:
+        click.echo(f"newsmon: {report.unrecorded} failure(s) could not be recorded (the "
+                   "database refused the writes: disk full?); their feeds are read in full "
+                   "next run", err=True)
     if report.run["errors"]:
         if not (app.verbose and per_source):
             for line in crawl_job.failing_sources(app, report.run["id"]):

@@ -7,6 +7,7 @@ ends here as one line on stderr and exit 2, a held lock as exit 75 (README, "Exi
 from __future__ import annotations
 
 import os
+import sqlite3
 from typing import Any
 
 import click
@@ -16,7 +17,7 @@ from alerts.transport import TransportConfigError
 from classifiers import RulesError
 from datasette_plugins.access import UsersError
 from newsmon.context import AppContext
-from newsmon.errors import EXIT_CONFIG, EXIT_LOCKED, ConfigError
+from newsmon.errors import EXIT_CONFIG, EXIT_FAILURES, EXIT_LOCKED, ConfigError
 from newsmon.lock import AlreadyRunning
 from newsmon.logs import configure_logging
 from sites.sources import SourcesError
@@ -38,6 +39,11 @@ class NewsmonGroup(click.Group):
         except AlreadyRunning as exc:
             click.echo(str(exc), err=True)
             ctx.exit(EXIT_LOCKED)
+        except sqlite3.Error as exc:  # a full disk, a failing disk, a lock held for minutes
+            db_path = getattr(ctx.obj, "db_path", "the database")
+            click.echo(f"newsmon: cannot use {db_path}: {exc} (nothing more was written; "
+                       "the next run retries)", err=True)
+            ctx.exit(EXIT_FAILURES)
 
 
 @click.group(cls=NewsmonGroup, context_settings={"help_option_names": ["-h", "--help"]})

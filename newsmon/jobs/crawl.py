@@ -25,6 +25,7 @@ class CrawlReport:
 
     run: dict[str, Any]
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    unrecorded: int = 0  # failures the database refused to record (disk full)
 
     @property
     def all_failed(self) -> bool:
@@ -37,7 +38,7 @@ class CrawlReport:
     def exit_code(self) -> int:
         if self.all_failed:
             return EXIT_ALL_FAILED
-        return EXIT_FAILURES if self.run["errors"] else EXIT_OK
+        return EXIT_FAILURES if self.run["errors"] or self.unrecorded else EXIT_OK
 
 
 def select_sources(path: str | Path | None, only: tuple[str, ...] = ()) -> list[Source]:
@@ -68,12 +69,13 @@ def crawl_sources(app: AppContext, sources: list[Source], since: date | None = N
     stats = run_crawl(sources, app.db_path, run_id, since, overrides) if sources else {}
     per_source = summarise_stats(stats)
     totals = {key: sum(s[key] for s in per_source.values()) for key in STAT_KEYS}
+    unrecorded = sum(int(s.get("newsmon/errors_unrecorded", 0)) for s in stats.values())
     db = app.connect()
     try:
-        run = finish_run(db, run_id, totals)
+        run = finish_run(db, run_id, totals, status="failed" if unrecorded else None)
     finally:
         db.close()
-    return CrawlReport(run, per_source)
+    return CrawlReport(run, per_source, unrecorded)
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
