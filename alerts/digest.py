@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,6 +62,7 @@ class DigestReport:
     not_due: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # printed on every run (cron mails them)
 
     def summary(self) -> str:
         """One line: what cron mails and `-v` prints."""
@@ -111,7 +113,8 @@ def record_empty(db: sqlite_utils.Database, recipient: str, now: str) -> None:
 
 def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transport,
                options: DigestOptions, now: datetime, report: DigestReport) -> None:
-    """Send (or skip) one coordinator's digest; DeliveryError means stop the whole pass."""
+    """Send (or skip) one coordinator's digest; RecipientRefused: this coordinator only;
+    DeliveryError: stop the whole pass (the server is gone)."""
     stamp = format_utc(now)
     if not is_due(sub.frequency, last_digest_at(db, sub.email), now, options.tz, options.hour):
         report.not_due.append(sub.email)
@@ -126,7 +129,11 @@ def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transpor
     digest = Digest(recipient=sub.email, name=sub.name, label_language=sub.label_language,
                     origin=sub.origin, items=tuple(items), when=now.astimezone(options.tz),
                     notices=tuple(notices))
-    msg = build_message(digest, transport.sender, TOPICS)
+    try:
+        msg = build_message(digest, transport.sender, TOPICS)
+    except (ValueError, TypeError, MessageError) as exc:  # e.g. "a..b@x.org": not an address
+        raise RecipientRefused(f"{sub.email}: no message can be addressed to it ({exc}); "
+                               "fix this subscription") from None
     where = transport.deliver(msg, sub.email)
     if options.record:
         record_sent(db, sub.email, items, str(msg["Message-ID"]), stamp, notices)

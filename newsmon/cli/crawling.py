@@ -73,6 +73,8 @@ def run_cmd(app: AppContext, sources_path: str | None, only: tuple[str, ...], se
                              crawl_job.parse_settings(settings), command="run")
     report_crawl(app, report, per_source=False)
     digest = digest_job.digest(app, subscriptions_path, base_url, command="run")
+    for warning in digest.warnings:
+        click.echo(f"newsmon: warning: {warning}", err=True)
     for failure in digest.failures:
         click.echo(f"newsmon: {failure} (nothing recorded; the next run retries)", err=True)
     run = report.run
@@ -97,6 +99,8 @@ def digest_cmd(app: AppContext, dry_run: str | None, subscriptions_path: str | N
     Exit 1 if a send failed (nothing recorded for it; the next run retries).
     """
     report = digest_job.digest(app, subscriptions_path, base_url, dry_run)
+    for warning in report.warnings:
+        click.echo(f"newsmon digest: warning: {warning}", err=True)
     for _, _, path in report.sent if dry_run else ():
         click.echo(path)
     for failure in report.failures:
