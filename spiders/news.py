@@ -322,8 +322,11 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"newsmon/fetch_failed/{stage}")
         self.crawler.signals.send_catch_log(fetch_failed, url=url, stage=stage, reason=reason)
 
-    def save_feed_state(self, spider: Spider) -> None:
-        """Validators of feeds whose every article was handled (else: refetch them next run)."""
+    def save_feed_state(self, spider: Spider, reason: str = "finished") -> None:
+        """Validators of feeds whose every article was handled (else: refetch them next run);
+        none after a crawl that ended early (its unfetched articles would hide behind 304s)."""
+        if reason != "finished":
+            return
         clean = {u: v for u, v in self.validators.items() if u not in self.dirty_feeds}
         if self.db_path and clean:
             db = connect(self.db_path)

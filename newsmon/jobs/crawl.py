@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from newsmon.jobs.classify import checked_rules
 from newsmon.jobs.runner import STAT_KEYS, run_crawl, summarise_stats
 from newsmon.lock import run_lock
 from sites.sources import Source, SourcesError, load_sources
-from store import finish_run, start_run
+from store import finish_run, record_error, start_run
 
 
 @dataclass
@@ -58,15 +59,27 @@ def select_sources(path: str | Path | None, only: tuple[str, ...] = ()) -> list[
 
 
 def crawl_sources(app: AppContext, sources: list[Source], since: date | None = None,
-                  overrides: dict[str, Any] | None = None, command: str = "crawl"
-                  ) -> CrawlReport:
-    """Crawl into the database as one recorded run (no lock: the caller holds it)."""
+                  overrides: dict[str, Any] | None = None, command: str = "crawl",
+                  outage: str | None = None) -> CrawlReport:
+    """Crawl into the database as one recorded run (no lock: the caller holds it).
+
+    `outage`: why nothing can be crawled at all (the shared queue is down); every source
+    then fails with that reason, recorded.
+    """
     db = app.connect()
     try:
         run_id = start_run(db, command, [s.name for s in sources])
     finally:
         db.close()
-    stats = run_crawl(sources, app.db_path, run_id, since, overrides) if sources else {}
+    if outage:
+        stats = {s.name: {"newsmon/crawl_failed": outage} for s in sources}
+    else:
+        stats = run_crawl(sources, app.db_path, run_id, since, overrides) if sources else {}
+        if problem := after_crawl_check(overrides or {}):
+            for values in stats.values():
+                values["newsmon/crawl_failed"] = "; ".join(
+                    filter(None, [problem, values.get("newsmon/crawl_failed")]))
+    record_crawler_failures(app, run_id, stats)
     per_source = summarise_stats(stats)
     totals = {key: sum(s[key] for s in per_source.values()) for key in STAT_KEYS}
     unrecorded = sum(int(s.get("newsmon/errors_unrecorded", 0)) for s in stats.values())
@@ -76,6 +89,53 @@ def crawl_sources(app: AppContext, sources: list[Source], since: date | None = N
     finally:
         db.close()
     return CrawlReport(run, per_source, unrecorded)
+
+
+def record_crawler_failures(app: AppContext, run_id: int, stats: dict[str, dict]) -> None:
+    """A `crawl_errors` row for each source whose crawler failed as a whole."""
+    failed = {name: values["newsmon/crawl_failed"] for name, values in stats.items()
+              if values.get("newsmon/crawl_failed")}
+    if not failed:
+        return
+    db = app.connect()
+    try:
+        for name, reason in failed.items():
+            record_error(db, run_id, name, "", "crawl", f"the crawl of this source failed: "
+                                                        f"{reason}")
+            stats[name]["newsmon/errors"] = int(stats[name].get("newsmon/errors", 0)) + 1
+    finally:
+        db.close()
+
+
+def redis_problem(url: str) -> str | None:
+    """Why the shared queue at `url` cannot be used now (None: it answers); ConfigError for
+    a URL that is not one."""
+    import redis
+
+    shown = redact(url)
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    except ValueError as exc:
+        raise ConfigError(f"NEWSMON_REDIS_URL {shown!r} is not a Redis URL: {exc}") from None
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        return f"the shared queue (Redis at {shown}) does not answer: {exc}"
+    finally:
+        client.close()
+    return None
+
+
+def redact(url: str) -> str:
+    """`url` without a password."""
+    return re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)
+
+
+def after_crawl_check(overrides: dict[str, Any]) -> str | None:
+    """After a scale-out crawl: the queue must still answer, else the run did not finish."""
+    url = overrides.get("NEWSMON_REDIS_URL")
+    problem = redis_problem(url) if url else None
+    return f"{problem} (checked after the crawl)" if problem else None
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -108,8 +168,9 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
                               "(pip install 'newsmon[scale]')") from None
         overrides = {**redis_settings(redis_url), **overrides}
         holder = "worker-" + os.environ.get("NEWSMON_REDIS_WORKER", "1")
+    outage = redis_problem(redis_url) if redis_url else None
     with run_lock(app.db_path, command, holder):
-        return crawl_sources(app, sources, since, overrides, command)
+        return crawl_sources(app, sources, since, overrides, command, outage)
 
 
 def format_report(report: CrawlReport) -> str:
