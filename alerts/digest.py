@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -79,10 +80,10 @@ def options_from_env(base_url: str | None, record: bool,
     tz_name = env.get("NEWSMON_TZ") or DEFAULT_TZ
     try:
         tz = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise TransportConfigError(f"NEWSMON_TZ: unknown time zone {tz_name!r}") from None
-    hour_raw = env.get("NEWSMON_DIGEST_HOUR") or str(DEFAULT_HOUR)
-    if not hour_raw.isdigit() or int(hour_raw) > 23:
+    hour_raw = (env.get("NEWSMON_DIGEST_HOUR") or str(DEFAULT_HOUR)).strip()
+    if not re.fullmatch(r"[0-9]{1,2}", hour_raw) or int(hour_raw) > 23:
         raise TransportConfigError(f"NEWSMON_DIGEST_HOUR must be 0-23, not {hour_raw!r}")
     return DigestOptions(base_url=base_url or env.get("NEWSMON_BASE_URL") or None, tz=tz,
                          hour=int(hour_raw), record=record)

@@ -127,6 +127,9 @@ def load_subscriptions(path: str | os.PathLike[str]) -> list[Subscription]:
         raise SubscriptionError(f"{file}: cannot read subscriptions file: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SubscriptionError(f"{file}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SubscriptionError(f"{file}: not UTF-8 text ({exc.reason} at byte "
+                                f"{exc.start})") from None
     return parse_subscriptions(data, file)
 
 
