@@ -138,14 +138,29 @@ def after_crawl_check(overrides: dict[str, Any]) -> str | None:
     return f"{problem} (checked after the crawl)" if problem else None
 
 
+#: How a `-s` value is read for a setting whose default has this type.
+SETTING_TYPES = {bool: ("getbool", "true or false"), int: ("getfloat", "a number"),
+                 float: ("getfloat", "a number")}
+
+
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
-    """`-s NAME=VALUE` pairs (Scrapy's own convention) as a settings dict."""
+    """`-s NAME=VALUE` pairs (Scrapy's own convention) as a settings dict, each value checked
+    against the type of the setting's default (a timeout stays a number)."""
+    from newsmon.jobs.runner import project_settings
+
     settings = {}
+    defaults = project_settings()
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise ConfigError(f"-s expects NAME=VALUE, got {pair!r}")
-        settings[name.strip()] = value
+        if check := SETTING_TYPES.get(type(defaults.get(name))):
+            try:
+                getattr(project_settings({name: value}), check[0])(name)
+            except ValueError:
+                raise ConfigError(f"-s {name}={value[:40]!r}: must be {check[1]}") from None
+        settings[name] = value
     return settings
 
 

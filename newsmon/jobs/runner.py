@@ -48,9 +48,12 @@ def run_crawl(
         before = set(process.crawlers)
         done = process.crawl(NewsSpider, source=source, since=since)
         done.addErrback(_crawler_failed, source.name, failed)
-        crawlers[source.name] = (set(process.crawlers) - before).pop()
+        # (a crawler that failed at once has already left process.crawlers)
+        for crawler in set(process.crawlers) - before:
+            crawlers[source.name] = crawler
     process.start()
-    stats = {name: crawler.stats.get_stats() for name, crawler in crawlers.items()}
+    stats = {s.name: crawlers[s.name].stats.get_stats() if s.name in crawlers else {}
+             for s in sources}
     for name, reason in failed.items():
         stats[name]["newsmon/crawl_failed"] = reason
     return stats

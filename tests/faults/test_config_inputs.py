@@ -207,6 +207,15 @@ def env_cases(db: Path, tmp: Path) -> list[tuple[str, str, list[str]]]:
     ]
 
 
+@pytest.mark.parametrize("setting", ["DOWNLOAD_TIMEOUT=abc", "ROBOTSTXT_OBEY=maybe",
+                                     "NEWSMON_MAX_ARTICLES_PER_FEED=many", "novalue"])
+def test_bad_setting_overrides(tally: Tally, tmp_path: Path, setting: str) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_text(tables("source", [SOURCE]), encoding="utf-8")
+    tally.refused(["--db", str(tally.db), "crawl", "--sources", str(sources), "-s", setting],
+                  setting.split("=")[0])
+
+
 def test_bad_environment_values(tally: Tally, tmp_path: Path) -> None:
     cases = env_cases(tally.db, tmp_path)
     for variable, value, args in cases:
