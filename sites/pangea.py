@@ -93,8 +93,8 @@ class PangeaAdapter(Adapter):
         for item in items:
             day = listing_date(" ".join(item.css(".date ::text, time::attr(datetime)").getall()))
             for href in item.css("a::attr(href)").getall():
-                url = urls.absolute(page_url, href)
-                if article_id(url) and url not in found:
+                url = urls.resolvable(page_url, href)  # a broken href costs only itself
+                if url and article_id(url) and url not in found:
                     found[url] = day
         return list(found.items())
 

@@ -48,6 +48,14 @@ def absolute(base_url: str, href: str) -> str:
     return urljoin(base_url, href.strip()).split("#", 1)[0]
 
 
+def resolvable(base_url: str, href: str) -> str | None:
+    """`absolute(base_url, href)`, or None for an href that is no URL (e.g. "http://[::1")."""
+    try:
+        return absolute(base_url, href)
+    except ValueError:
+        return None
+
+
 def with_query(url: str, **params: str | int) -> str:
     """`url` with query parameters set (replacing existing ones of the same name)."""
     parts = urlsplit(url)

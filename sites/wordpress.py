@@ -105,8 +105,8 @@ class WordPressAdapter(Adapter):
                 break
         found: dict[str, None] = {}
         for href in hrefs:
-            url = urls.absolute(page_url, href)
-            if self.is_article(url):
+            url = urls.resolvable(page_url, href)  # a broken href costs only itself
+            if url and self.is_article(url):
                 found.setdefault(url)
         return [(url, None) for url in found]
 

@@ -105,3 +105,20 @@ def test_an_article_that_failed_is_fetched_again_next_run(db_path: Path) -> None
     assert [e["url"] for e in first.errors] == [links[1]]
     assert [i["url"] for i in second.new_items()] == [links[1]]
     assert rows(db_path, "SELECT count(*) FROM items") == [(3,)]
+
+
+def test_a_broken_link_on_a_listing_page_costs_only_itself(db_path: Path) -> None:
+    hrefs = ["/2024/05/01/first/", "http://[::1", "//[zz]/x", "/2024/05/02/second/"]
+    listing = "".join(f"<article><h2 class='entry-title'><a href='{escape(h)}'>t</a></h2>"
+                      "</article>" for h in hrefs)
+    with SiteServer() as server:
+        server.pages["/category/news/"] = html(f"<html><body><main>{listing}</main></body>"
+                                               "</html>")
+        server.pages["/2024/05/01/first/"] = html(page(1))
+        server.pages["/2024/05/02/second/"] = html(page(2))
+        source = make_source(name="wp", adapter="wordpress", base_url=server.base_url,
+                             sections=["/category/news/"], listing_pages=1, feeds=[])
+        result = crawl(source, db_path)
+    assert result.errors == []
+    assert sorted(i["url"].removeprefix(server.base_url) for i in result.new_items()) == [
+        "/2024/05/01/first/", "/2024/05/02/second/"]
