@@ -6,6 +6,7 @@
   request, so Datasette sees an anonymous visitor, and the browser is told to forget it.
 - `POST /-/logout` revokes the session before Datasette deletes the cookie.
 - A Cookie header Python cannot parse is dropped rather than left to raise later.
+- A request body over MAX_BODY is refused (413) or cut there: forms are read whole into memory.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
 FORGET = f"{COOKIE}=; Max-Age=0; Path=/; SameSite=lax; HttpOnly".encode()
+#: Bytes of a request body read at most (a triage form with a 10,000-character note and 500
+#: ticked items is a few tens of kilobytes).
+MAX_BODY = 1024 * 1024
 
 
 def parse_cookies(scope: Scope) -> dict[str, str] | None:
@@ -70,11 +74,45 @@ async def settle_actor(datasette: Any, scope: Scope) -> tuple[Scope, str | None,
     return dict(scope, headers=with_cookies(headers, cookies)), None, True
 
 
+def declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers") or []:
+        if name.lower() == b"content-length":
+            return int(value) if value.isdigit() else MAX_BODY + 1
+    return 0
+
+
+def bounded(receive: Any) -> Any:
+    """`receive` that ends the body after MAX_BODY bytes (a chunked upload without a length)."""
+    seen = 0
+
+    async def receive_bounded() -> MutableMapping[str, Any]:
+        nonlocal seen
+        if seen > MAX_BODY:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        message = await receive()
+        if message.get("type") == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > MAX_BODY:
+                return {"type": "http.request", "body": b"", "more_body": False}
+        return message
+
+    return receive_bounded
+
+
+async def too_large(send: Any) -> None:
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": b"Request body too large.\n"})
+
+
 def session_gate(datasette: Any, app: ASGIApp) -> ASGIApp:
     """ASGI wrapper: settle the actor, and make the browser forget a dead session cookie."""
     async def wrapped(scope: Scope, receive: Any, send: Any) -> None:
         if scope.get("type") != "http":
             await app(scope, receive, send)
+            return
+        if declared_length(scope) > MAX_BODY:
+            await too_large(send)
             return
         scope, user, stale = await settle_actor(datasette, scope)
         ANONYMOUS.set(user is None)
@@ -88,6 +126,6 @@ def session_gate(datasette: Any, app: ASGIApp) -> ASGIApp:
                 message["headers"] = headers
             await send(message)
 
-        await app(scope, receive, send_forgetting)
+        await app(scope, bounded(receive), send_forgetting)
 
     return wrapped

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from pathlib import Path
 from urllib.parse import quote
 
@@ -98,6 +99,16 @@ def test_malformed_input_is_a_client_error_never_a_server_error(base: str) -> No
                     errors[f"{who} POST {path} {value!r}"] = status
     assert errors == {}
     record_figures("malformed_requests", {"inputs": tried, "server_errors": len(errors)})
+
+
+def test_an_oversized_form_is_refused_not_buffered(base: str) -> None:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(b"POST /-/login HTTP/1.1\r\nHost: x\r\nContent-Length: 200000000\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n\r\nusername=a")
+        status_line = sock.makefile("rb").readline()
+    assert status_line.split()[1] == b"413"  # answered before a byte more was read
+    assert Client(base).post("/-/login", {"username": "alice", "password": "x"}).status == 200
 
 
 def test_bad_ids_in_newsmon_urls_are_400(base: str) -> None:
