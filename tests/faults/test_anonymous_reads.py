@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 from store import connect
-from tests.faults.helpers import record_figures
+from tests.faults.helpers import record_finding
 from tests.support.datasette import Client, make_db, serve
 
 pytestmark = pytest.mark.e2e
@@ -70,7 +70,7 @@ def test_anonymous_row_pages_show_no_private_table_counts(base: str) -> None:
     alice = Client(base)
     alice.login()
     assert {"triage", "triage_log", "digest_log"} <= linked_tables(alice, 1)  # control
-    record_figures("anonymous_row_links", {"inputs": 2, "unauthorised": 0,
+    record_finding(4, "anonymous_row_links", {"inputs": 2, "unauthorised": 0,
                                            "visitor_sees": sorted(visitor)})
 
 
@@ -98,7 +98,7 @@ def test_malformed_input_is_a_client_error_never_a_server_error(base: str) -> No
                 if (status := client.post(path, form).status) >= 500:
                     errors[f"{who} POST {path} {value!r}"] = status
     assert errors == {}
-    record_figures("malformed_requests", {"inputs": tried, "server_errors": len(errors)})
+    record_finding(4, "malformed_requests", {"inputs": tried, "tracebacks": len(errors)})
 
 
 def test_an_oversized_form_is_refused_not_buffered(base: str) -> None:

@@ -28,7 +28,7 @@ from tests.faults.helpers import (
     article_html,
     article_text,
     feed_source,
-    record_figures,
+    record_finding,
     rss,
 )
 from tests.support.crawl import crawl, make_source
@@ -71,8 +71,8 @@ def test_hostile_pages_cost_a_bounded_amount_and_leave_a_record(
     assert stored == {"/news/tiny.html", "/news/fine.html"}
     longest = max(len(r.getMessage()) for r in caplog.records)
     assert longest < 20_000 and not any(FILLER * 10 in r.getMessage() for r in caplog.records)
-    record_figures("bounds_crawl", {"inputs": 4, "longest_log_record": longest,
-                                    "lost_without_record": 0})
+    record_finding(10, "bounds_crawl", {"inputs": 4, "longest_log_record": longest,
+                                    "lost": 0})
 
 
 def limited(limit: int):  # noqa: ANN202 - a preexec_fn
@@ -111,6 +111,6 @@ def test_a_full_disk_ends_the_run_cleanly_and_loses_nothing(tmp_path: Path) -> N
     assert statuses[0] in ("failed", "errors", "aborted") and "running" not in statuses
     assert again.returncode == 0, again.stderr[-2000:]
     assert rows(db_path, "SELECT count(*) FROM items") == [(len(paths),)]
-    record_figures("disk_full", {"inputs": 1, "first_run_exit": full.returncode,
+    record_finding(10, "disk_full", {"inputs": 1, "first_run_exit": full.returncode,
                                  "items_after_rerun": len(paths), "lost": 0,
                                  "tracebacks": output.count("Traceback")})

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.demo.siteserver import SiteServer, html, xml
-from tests.faults.helpers import article_text, record_figures, rss
+from tests.faults.helpers import article_text, record_finding, rss
 from tests.support.crawl import crawl, make_source
 from tests.support.db import rows
 
@@ -79,4 +79,4 @@ def test_both_in_one_run_are_both_kept(site: SiteServer, db_path: Path) -> None:
     assert stored(db_path) == {"a.html": ("Пытки в изоляторе", 1),
                                "b.html": ("Выставка цветов", 0)}
     assert [e["stage"] for e in first.errors] == ["store"]
-    record_figures("canonical_conflicts", {"inputs": 3, "lost": 0, "unflagged": 0})
+    record_finding(8, "canonical_conflicts", {"inputs": 3, "lost": 0, "unflagged": 0})

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from classifiers.rules import RULES_DIR, _load_cached
 from newsmon.cli import cli
 from store import connect
-from tests.faults.helpers import record_figures
+from tests.faults.helpers import record_finding
 
 HOSTILE: list[Any] = [5, -1, 1.5, float("nan"), True, "", " ", "x" * 3000, [], [1], [""],
                       {}, "http://[::1", "javascript:alert(1)", "(", "²", "ftp://x/y",
@@ -223,5 +223,5 @@ def test_bad_environment_values(tally: Tally, tmp_path: Path) -> None:
         assert code == 2 and "\n" not in out, (variable, value, code, out[-500:])
         assert variable in out or value in out, (variable, out)  # a path names itself
     assert tally.tracebacks == []
-    record_figures("config_inputs", {"inputs": tally.inputs, "tracebacks":
+    record_finding(13, "config_inputs", {"inputs": tally.inputs, "tracebacks":
                                      len(tally.tracebacks), "env_cases": len(cases)})

@@ -10,7 +10,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from tests.faults.helpers import record_figures
+from tests.faults.helpers import record_finding
 from tests.faults.tls import make_certificates
 from tests.support.net import free_port
 from tests.support.smtp import (
@@ -55,7 +55,7 @@ def test_bad_addresses_do_not_block_the_other_subscribers(room: dict) -> None:
     failed_lines = [line for line in result.stderr.splitlines() if "next run retries" in line]
     assert len(failed_lines) == len(BAD_ADDRESSES)
     assert sorted(r for (r,) in rows(room["db"], "SELECT recipient FROM digest_log")) == good
-    record_figures("digest_addresses", {"inputs": len(BAD_ADDRESSES), "good_delivered":
+    record_finding(11, "digest_addresses", {"inputs": len(BAD_ADDRESSES), "good_delivered":
                                         len(delivered), "good_blocked": len(good) -
                                         len(delivered), "tracebacks": 0})
 
@@ -94,7 +94,7 @@ def test_a_password_is_sent_only_inside_tls(room: dict, tmp_path: Path) -> None:
     assert untrusted.returncode == 1 and "certificate" in untrusted.stderr.lower()
     assert trusted.returncode == 0, trusted.stderr[-2000:]
     assert [m.rcpt_tos for m in handler.received] == [["c@example.org"]]
-    record_figures("digest_tls", {"inputs": 3, "password_in_clear": 0})
+    record_finding(11, "digest_tls", {"inputs": 3, "password_in_clear": 0})
 
 
 def test_plaintext_only_when_explicitly_allowed_and_then_warned(room: dict) -> None:
@@ -104,8 +104,8 @@ def test_plaintext_only_when_explicitly_allowed_and_then_warned(room: dict) -> N
                         auth_require_tls=False)
     server.start()
     try:
-        sent = run_digest(room, port, NEWSMON_SMTP_USER="mailer",
-                          NEWSMON_SMTP_PASSWORD=PASSWORD, NEWSMON_SMTP_SECURITY="none",
+        login = {"NEWSMON_SMTP_USER": "mailer", "NEWSMON_SMTP_PASSWORD": PASSWORD}
+        sent = run_digest(room, port, **login, NEWSMON_SMTP_SECURITY="none",
                           NEWSMON_SMTP_ALLOW_PLAINTEXT="1")
     finally:
         server.stop()

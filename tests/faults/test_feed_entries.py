@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.demo.siteserver import Page, SiteServer, html, xml
-from tests.faults.helpers import article_text, record_figures
+from tests.faults.helpers import article_text, record_finding
 from tests.support.crawl import crawl, make_source
 from tests.support.db import rows
 
@@ -84,7 +84,7 @@ def test_bad_entries_and_dates_cost_only_themselves(db_path: Path) -> None:
     assert not [i for i in first.items() if i["published"] and i["published"] < "1990"]
     # every entry was handled: the feed's validators are kept, and the next run is a 304
     assert second.stat("newsmon/feeds_not_modified") == 1 and second.errors == []
-    record_figures("feed_entries", {"inputs": len(HOSTILE_HEADS) + len(BAD_DATES) + 2,
+    record_finding(5, "feed_entries", {"inputs": len(HOSTILE_HEADS) + len(BAD_DATES) + 2,
                                     "stored": len(first.new_items()), "expected": good,
                                     "lost": good - len(first.new_items())})
 

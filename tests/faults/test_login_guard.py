@@ -13,7 +13,7 @@ import pytest
 from datasette_auth_passwords.utils import hash_password
 
 from datasette_plugins.login import PasswordHasher
-from tests.faults.helpers import record_figures, rows
+from tests.faults.helpers import record_finding, rows
 from tests.support.datasette import PASSWORDS, Client, make_db, serve
 
 pytestmark = pytest.mark.e2e
@@ -66,8 +66,8 @@ def test_http_basic_is_not_a_way_in(db_path: Path) -> None:
         # ... and Basic with the right password is still nobody
         assert NOTE not in client.request("/-/item/1", headers=right).text
     assert rows(db_path, "SELECT * FROM triage") == before
-    record_figures("login_basic", {"inputs": 3 + len(MALFORMED_AUTHORIZATION) + 1,
-                                   "unauthorised": 0, "server_errors": 0})
+    record_finding(2, "login_basic", {"inputs": 3 + len(MALFORMED_AUTHORIZATION) + 1,
+                                   "unauthorised": 0, "tracebacks": 0})
 
 
 def test_password_tool_is_for_logged_in_users_only(db_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_password_tool_is_for_logged_in_users_only(db_path: Path) -> None:
         alice.login()
         made = alice.post("/-/password-tool", {"password": "hash me"})
         assert made.status == 200 and "pbkdf2_sha256$" in made.text
-    record_figures("login_password_tool", {"inputs": 2, "unauthorised": 0})
+    record_finding(2, "login_password_tool", {"inputs": 2, "unauthorised": 0})
 
 
 def login_statuses(base: str, count: int, headers: dict[str, str] | None = None
@@ -119,7 +119,7 @@ def test_parallel_guesses_and_forwarded_for_do_not_get_past_the_throttle(db_path
     trusted = {**env, "NEWSMON_TRUSTED_PROXIES": "127.0.0.1"}
     with serve(db_path, extra_env=trusted) as base:
         assert login_statuses(base, 4, headers=None).count(200) == 4
-    record_figures("login_throttle", {"inputs": 13, "checked_of_12_parallel":
+    record_finding(2, "login_throttle", {"inputs": 13, "checked_of_12_parallel":
                                       statuses.count(200), "unauthorised": 0})
 
 
@@ -140,7 +140,7 @@ def test_password_checks_do_not_stall_other_visitors(db_path: Path, tmp_path: Pa
             thread.join()
     assert order[0] == "page 200", order  # the page came back while the hashes ran
     assert sorted(order[1:]) == ["login 200", "login 200"], order
-    record_figures("login_event_loop", {"inputs": 2, "order": order})
+    record_finding(2, "login_event_loop", {"inputs": 2, "order": order})
 
 
 def test_the_hasher_bounds_how_many_checks_run_or_wait() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.demo.siteserver import Page, SiteServer, xml
-from tests.faults.helpers import FAST, article_html, article_text, feed_source, record_figures, rss
+from tests.faults.helpers import FAST, article_html, article_text, feed_source, record_finding, rss
 from tests.support.cli import newsmon_popen, run_newsmon
 from tests.support.db import rows
 from tests.support.net import free_port
@@ -45,8 +45,8 @@ def test_redis_down_at_the_start_is_a_recorded_outage(tmp_path: Path) -> None:
                       env={"NEWSMON_REDIS_URL": "not-a-url"})
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
     assert "NEWSMON_REDIS_URL" in bad.stderr
-    record_figures("redis_down", {"inputs": 2, "exit_codes": [result.returncode,
-                                                              bad.returncode]})
+    record_finding(12, "redis_down", {"inputs": 2, "tracebacks": 0,
+                                      "exit_codes": [result.returncode, bad.returncode]})
 
 
 @pytest.mark.redis

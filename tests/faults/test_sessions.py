@@ -11,7 +11,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from store import connect
-from tests.faults.helpers import cookie, record_figures, rows
+from tests.faults.helpers import cookie, record_finding, rows
 from tests.support.datasette import PASSWORDS, Client, make_db, serve, users_env
 
 pytestmark = pytest.mark.e2e
@@ -69,7 +69,7 @@ def test_logout_revokes_the_session_for_every_copy_of_the_cookie(db_path: Path) 
         assert copy.get("/-/actor.json").json() == {"actor": None}
         assert alice.cookie("ds_actor") in (None, "")
     assert rows(db_path, "SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL") == [(1,)]
-    record_figures("sessions_logout", {"unauthorised": 0, "inputs": 1})
+    record_finding(1, "sessions_logout", {"unauthorised": 0, "inputs": 1})
 
 
 def test_removed_user_or_changed_password_ends_the_session(db_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_removed_user_or_changed_password_ends_the_session(db_path: Path) -> Non
                 set_back["triage"].update(1, {"note": NOTE, "status": "follow_up"})
                 set_back.close()
     assert outcomes["removed"] == [] and outcomes["password changed"] == []
-    record_figures("sessions_users", {"unauthorised": 0, "inputs": 2})
+    record_finding(1, "sessions_users", {"unauthorised": 0, "inputs": 2})
 
 
 def test_sessions_expire_on_the_server(db_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_sessions_expire_on_the_server(db_path: Path) -> None:
         db.conn.commit()
         db.close()
         assert got_in(alice, db_path) == []
-    record_figures("sessions_expiry", {"unauthorised": 0, "inputs": 1})
+    record_finding(1, "sessions_expiry", {"unauthorised": 0, "inputs": 1})
 
 
 def test_old_format_and_forged_cookies_are_nobody(db_path: Path) -> None:
@@ -123,4 +123,4 @@ def test_old_format_and_forged_cookies_are_nobody(db_path: Path) -> None:
             client = Client(base)
             client.jar.set_cookie(cookie("ds_actor", value))
             assert got_in(client, db_path) == [], label
-    record_figures("sessions_forged", {"unauthorised": 0, "inputs": len(forged)})
+    record_finding(1, "sessions_forged", {"unauthorised": 0, "inputs": len(forged)})

@@ -13,7 +13,7 @@ import pytest
 
 from newsmon.demo.siteserver import SiteServer, html, xml
 from store import connect
-from tests.faults.helpers import article_html, article_text, record_figures, rss
+from tests.faults.helpers import article_html, article_text, record_finding, rss
 from tests.support.crawl import crawl, make_source
 from tests.support.db import rows
 from tests.support.evidence import run_cli
@@ -47,7 +47,7 @@ def test_a_missing_snapshot_is_found_by_verify_and_kept_by_the_next_crawl(db_pat
     assert rows(db_path, "SELECT reason FROM snapshots") == [("backfill",)]
     repaired = run_cli(db_path, "verify")
     assert repaired.exit_code == 0, repaired.output
-    record_figures("snapshot_gap", {"inputs": 1, "lost": 0})
+    record_finding(7, "snapshot_gap", {"inputs": 1, "lost": 0})
 
 
 def test_recheck_keeps_a_gap_the_feed_no_longer_lists(db_path: Path) -> None:

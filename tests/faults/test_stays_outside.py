@@ -25,7 +25,7 @@ from evidence.fetch import PoliteFetcher
 from evidence.recheck import PageReader, recheck_item
 from newsmon.demo.siteserver import SiteServer, html, redirect, xml
 from store import connect
-from tests.faults.helpers import article_html, article_text, record_figures, rss
+from tests.faults.helpers import article_html, article_text, record_finding, rss
 from tests.support.crawl import _reactor, crawl, make_source
 from tests.support.datasette import Client, serve
 from tests.support.db import rows
@@ -94,7 +94,7 @@ def test_the_crawl_refuses_a_public_name_that_resolves_to_a_private_address(
     assert [(e["stage"], e["reason"]) for e in refused.errors] == [
         ("feed", f"refused: {REBIND} resolves to a private address (127.0.0.1)")]
     assert len(allowed.new_items()) == 2  # control: the fake DNS really was used
-    record_figures("dns_guard_crawl", {"inputs": 1, "requests_to_private": 0})
+    record_finding(3, "dns_guard_crawl", {"inputs": 1, "unauthorised": 0})
 
 
 def test_the_recheck_refuses_a_public_name_that_resolves_to_a_private_address(
@@ -165,4 +165,4 @@ def test_a_redirect_to_an_internal_service_is_neither_kept_nor_shown(db_path: Pa
             if SECRET in reply.text:
                 shown.append(path)
     assert shown == []
-    record_figures("recheck_outside", {"inputs": 4, "unauthorised": len(shown)})
+    record_finding(3, "recheck_outside", {"inputs": 4, "unauthorised": len(shown)})

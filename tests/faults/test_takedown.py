@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from newsmon.cli import cli
 from newsmon.demo.siteserver import SiteServer
 from store import connect
-from tests.faults.helpers import record_figures
+from tests.faults.helpers import record_finding
 from tests.support.db import rows
 from tests.support.evidence import PARAGRAPHS, add_item, article_html, run_cli, set_html
 from tests.support.hostile import cut_short, drip
@@ -101,4 +101,4 @@ def test_a_page_back_before_the_second_check_is_not_removed(db_path: Path, tmp_p
         outcomes = recheck(db_path, "--force", "--confirm-after", "0")
     assert outcomes == ["missing", "unchanged", "missing"]
     assert "[удалено]" not in digest_text(db_path, tmp_path, 1)
-    record_figures("takedowns", {"inputs": 5, "false_removed": 0})
+    record_finding(9, "takedowns", {"inputs": 5, "false_removed": 0})

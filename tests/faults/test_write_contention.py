@@ -15,7 +15,7 @@ import pytest
 
 from newsmon.demo.siteserver import SiteServer, html, xml
 from store import connect
-from tests.faults.helpers import article_html, article_text, record_figures, rss
+from tests.faults.helpers import article_html, article_text, record_finding, rss
 from tests.support.cli import run_newsmon
 from tests.support.crawl import crawl, make_source
 from tests.support.datasette import Client, make_db, serve
@@ -75,7 +75,7 @@ def test_a_crawl_stores_every_article_while_another_writer_holds_the_lock(
     assert stored == set(paths) and result.errors == []
     assert cycles[0] > 5  # the other writer really held the lock again and again
     assert rows(db_path, "SELECT status FROM crawl_runs") == [("ok",)]
-    record_figures("write_contention_crawl", {"inputs": len(paths), "stored": len(stored),
+    record_finding(6, "write_contention_crawl", {"inputs": len(paths), "stored": len(stored),
                                               "lost": len(paths) - len(stored),
                                               "lock_holds": cycles[0]})
 
@@ -161,5 +161,5 @@ def test_triage_saves_during_reclassify_are_all_kept_and_reclassify_finishes(tmp
     assert all(status == 302 for status, _ in web), web
     assert {note for _, note in web} <= notes
     assert rows(db_path, "SELECT count(*) FROM items WHERE flagged = 1")[0][0] > 3000 - 100
-    record_figures("write_contention_web", {"inputs": len(web), "saved": len(web),
-                                            "lost": 0, "server_errors": 0})
+    record_finding(6, "write_contention_web", {"inputs": len(web), "saved": len(web),
+                                            "lost": 0, "tracebacks": 0})
