@@ -61,9 +61,9 @@ async def settle_actor(datasette: Any, scope: Scope) -> tuple[Scope, str | None,
     if raw is None:
         return scope, None, False
     sessions = get_state(datasette).sessions
+    if scope.get("method") == "POST" and scope.get("path") == "/-/logout":
+        await sessions.revoke(raw)  # raises if it cannot: the visitor must not think it did
     try:
-        if scope.get("method") == "POST" and scope.get("path") == "/-/logout":
-            await sessions.revoke(raw)
         user = await sessions.user_of(raw)
     except Exception:  # noqa: BLE001 - a session store problem must fail closed, not open
         logger.exception("session check failed; treating the visitor as anonymous")
@@ -99,10 +99,10 @@ def bounded(receive: Any) -> Any:
     return receive_bounded
 
 
-async def too_large(send: Any) -> None:
-    await send({"type": "http.response.start", "status": 413,
+async def plain(send: Any, status: int, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-    await send({"type": "http.response.body", "body": b"Request body too large.\n"})
+    await send({"type": "http.response.body", "body": body})
 
 
 def session_gate(datasette: Any, app: ASGIApp) -> ASGIApp:
@@ -112,9 +112,14 @@ def session_gate(datasette: Any, app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         if declared_length(scope) > MAX_BODY:
-            await too_large(send)
+            await plain(send, 413, b"Request body too large.\n")
             return
-        scope, user, stale = await settle_actor(datasette, scope)
+        try:
+            scope, user, stale = await settle_actor(datasette, scope)
+        except Exception:  # noqa: BLE001 - only a logout whose revocation failed gets here
+            logger.exception("logout could not revoke the session")
+            await plain(send, 503, b"Could not log out (the database is busy); try again.\n")
+            return
         ANONYMOUS.set(user is None)
 
         async def send_forgetting(message: MutableMapping[str, Any]) -> None:

@@ -19,6 +19,7 @@ from datasette.utils.asgi import Response
 from datasette_auth_passwords.utils import hash_password, verify_password
 
 from datasette_plugins.state import get_state
+from datasette_plugins.writes import WriteBusy
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,10 @@ async def login_view(datasette: Any, request: Any) -> Response:
         logger.info("failed login for %r from %s", username[:64], client)
         return await login_form(datasette, request, INVALID)
     state.throttle.succeeded(client)
-    opened = await state.sessions.open(username)
+    try:
+        opened = await state.sessions.open(username)
+    except WriteBusy:
+        return busy(503, "The database is busy; log in again in a moment.", 5)
     response = Response.redirect(datasette.urls.path("/"))
     response.set_cookie("ds_actor", opened.cookie, max_age=opened.max_age, httponly=True)
     logger.info("login: %s from %s", username, client)

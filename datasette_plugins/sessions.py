@@ -23,8 +23,9 @@ from core.clock import format_utc, now, parse_utc
 from datasette_plugins.writes import write_retrying
 
 COOKIE = "ds_actor"
-DEFAULT_HOURS = 12.0
-MAX_HOURS = 24 * 366.0
+#: Sessions that ended longer ago than this are deleted at the next login (the table stays
+#: small; recent ones remain as a record of who was logged in when).
+KEEP_EXPIRED = 90 * 86400
 
 
 def token_id(token: str) -> str:
@@ -83,9 +84,14 @@ class Sessions:
         row = {"id": token_id(token), "user": user, "created_at": format_utc(started),
                "expires_at": format_utc(datetime.fromtimestamp(expires, UTC)),
                "password_fp": password_fingerprint(self.users[user])}
-        await write_retrying(self.database, lambda conn: conn.execute(
-            "INSERT INTO sessions (id, user, created_at, expires_at, password_fp) "
-            "VALUES (:id, :user, :created_at, :expires_at, :password_fp)", row))
+        forget_before = format_utc(datetime.fromtimestamp(time.time() - KEEP_EXPIRED, UTC))
+
+        def insert(conn: Any) -> None:
+            conn.execute("INSERT INTO sessions (id, user, created_at, expires_at, password_fp) "
+                         "VALUES (:id, :user, :created_at, :expires_at, :password_fp)", row)
+            conn.execute("DELETE FROM sessions WHERE expires_at < ?", [forget_before])
+
+        await write_retrying(self.database, insert)
         value = self.datasette.sign({"a": {"id": user}, "s": token, "e": base62(expires)},
                                     "actor")
         return Opened(value, self.lifetime)
