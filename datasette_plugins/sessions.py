@@ -67,14 +67,22 @@ class Sessions:
 
     def token_of(self, raw_cookie: str | None) -> str | None:
         """The session token in a ds_actor cookie, if the cookie is ours and signed."""
+        return self._decode(raw_cookie)[0]
+
+    def _decode(self, raw_cookie: str | None) -> tuple[str | None, object]:
+        """(session token, actor id) of a signed ds_actor cookie; (None, None) otherwise."""
         if not raw_cookie:
-            return None
+            return None, None
         try:
             decoded = self.datasette.unsign(raw_cookie, "actor")
         except (BadSignature, ValueError, TypeError):
-            return None
-        token = decoded.get("s") if isinstance(decoded, dict) else None
-        return token if isinstance(token, str) and 16 <= len(token) <= 200 else None
+            return None, None
+        if not isinstance(decoded, dict) or not isinstance(decoded.get("a"), dict):
+            return None, None
+        token = decoded.get("s")
+        if not isinstance(token, str) or not 16 <= len(token) <= 200:
+            return None, None
+        return token, decoded["a"].get("id")
 
     async def open(self, user: str) -> Opened:
         """A new session row for `user` and the cookie that carries it."""
@@ -98,7 +106,7 @@ class Sessions:
 
     async def user_of(self, raw_cookie: str | None) -> str | None:
         """The user a cookie's session belongs to, if it is valid right now; else None."""
-        token = self.token_of(raw_cookie)
+        token, actor_id = self._decode(raw_cookie)
         if token is None:
             return None
         result = await self.database.execute(
@@ -107,10 +115,11 @@ class Sessions:
         row = result.first()
         if row is None or row["revoked_at"]:
             return None
-        user = row["user"]
-        if user not in self.users or row["password_fp"] != password_fingerprint(
-                self.users[user]):
-            return None
+        user, password_hash = row["user"], self.users.get(row["user"])
+        if actor_id != user or password_hash is None:
+            return None  # the cookie names someone else, or the user was removed
+        if row["password_fp"] != password_fingerprint(password_hash):
+            return None  # opened with a password that has since changed
         try:
             expired = parse_utc(row["expires_at"]) <= now()
         except (TypeError, ValueError):
