@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,9 +118,11 @@ def _read_body(conn: http.client.HTTPConnection, response: http.client.HTTPRespo
         if size > max_bytes:
             raise FetchFailed(f"body larger than the limit of {max_bytes} bytes")
         chunks.append(chunk)
+    if time.monotonic() >= deadline:  # the watchdog ended the connection mid-body
+        raise FetchFailed(f"timeout after {timeout:g}s (the whole answer)")
     body = b"".join(chunks)
-    expected = response.getheader("Content-Length")
-    if expected and expected.isdigit() and int(expected) != len(body):
+    expected = (response.getheader("Content-Length") or "").strip()
+    if expected.isascii() and expected.isdigit() and int(expected) != len(body):
         raise FetchFailed(f"response cut short ({len(body)} of {expected} bytes)")
     return body
 
@@ -130,6 +133,11 @@ def exchange(url: str, headers: dict[str, str], *, timeout: float, max_bytes: in
     """GET `url` once (no redirects followed); FetchFailed with the reason on any failure."""
     deadline = time.monotonic() + timeout
     conn, target = _connection(url, proxy, allow_private, timeout, resolve)
+    # Socket timeouts bound each read; this bounds the whole exchange, headers included (a
+    # server dripping header lines one byte at a time): past the deadline the socket is shut.
+    watchdog = threading.Timer(timeout, _shut, [conn])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.request("GET", target, headers=headers)
         _remaining(conn, deadline, timeout)
@@ -138,9 +146,20 @@ def exchange(url: str, headers: dict[str, str], *, timeout: float, max_bytes: in
         return Answer(response.status, response.getheaders(), body)
     except FetchFailed:
         raise
-    except TimeoutError:
-        raise FetchFailed(f"timeout after {timeout:g}s") from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise FetchFailed(f"{type(exc).__name__}: {exc}") from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if isinstance(exc, TimeoutError) or time.monotonic() >= deadline:
+            raise FetchFailed(f"timeout after {timeout:g}s (the whole answer)") from None
+        raise FetchFailed(f"{type(exc).__name__}: {exc}"[:300]) from None
     finally:
+        watchdog.cancel()
         conn.close()
+
+
+def _shut(conn: http.client.HTTPConnection) -> None:
+    """The deadline passed: end the connection, whatever it is waiting for."""
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

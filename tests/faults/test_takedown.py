@@ -4,13 +4,14 @@ the digest tell coordinators it was removed."""
 
 from __future__ import annotations
 
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newsmon.cli import cli
-from newsmon.demo.siteserver import SiteServer
+from newsmon.demo.siteserver import Raw, SiteServer
 from store import connect
 from tests.faults.helpers import record_finding
 from tests.support.db import rows
@@ -67,6 +68,29 @@ def test_cut_off_and_dripping_answers_are_unreachable_not_removed(db_path: Path,
     assert "cut short" in details[0] and "timeout after 1s" in details[1]
     assert "[удалено]" not in digest_text(db_path, tmp_path, 1)
     assert rows(db_path, "SELECT count(*) FROM snapshots") == [(1,)]
+
+
+def dripping_headers(every: float) -> Raw:
+    """A status line, then header bytes one at a time: each read is quick, the whole is not."""
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        h.close_connection = True
+        h.wfile.write(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n")
+        for byte in b"X-Slow: " + b"z" * 1000:
+            if h.server.site.stopping.wait(every):
+                return
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+
+    return Raw(answer)
+
+
+def test_headers_dripping_past_the_timeout_are_unreachable(db_path: Path) -> None:
+    with SiteServer() as site:
+        add_item(connect(db_path), site.base_url + "/a.html", article_html(TITLE, PARAGRAPHS))
+        site.pages["/a.html"] = dripping_headers(every=0.2)
+        outcomes = recheck(db_path, "--force", "--timeout", "1")
+    assert outcomes == ["unreachable"]
+    assert "timeout after 1s" in rows(db_path, "SELECT detail FROM rechecks")[0][0]
 
 
 def test_removed_needs_a_second_check_a_day_later(db_path: Path, tmp_path: Path) -> None:
