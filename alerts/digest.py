@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from email.errors import MessageError
 from email.message import EmailMessage
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +29,7 @@ from alerts.subscriptions import Subscription
 from alerts.transport import DeliveryError, RecipientRefused, TransportConfigError
 from core.clock import format_utc
 from core.domain import TOPICS
+from store.retry import write
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ class DigestReport:
     not_due: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # printed on every run (cron mails them)
 
     def summary(self) -> str:
         """One line: what cron mails and `-v` prints."""
@@ -76,10 +80,10 @@ def options_from_env(base_url: str | None, record: bool,
     tz_name = env.get("NEWSMON_TZ") or DEFAULT_TZ
     try:
         tz = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise TransportConfigError(f"NEWSMON_TZ: unknown time zone {tz_name!r}") from None
-    hour_raw = env.get("NEWSMON_DIGEST_HOUR") or str(DEFAULT_HOUR)
-    if not hour_raw.isdigit() or int(hour_raw) > 23:
+    hour_raw = (env.get("NEWSMON_DIGEST_HOUR") or str(DEFAULT_HOUR)).strip()
+    if not re.fullmatch(r"[0-9]{1,2}", hour_raw) or int(hour_raw) > 23:
         raise TransportConfigError(f"NEWSMON_DIGEST_HOUR must be 0-23, not {hour_raw!r}")
     return DigestOptions(base_url=base_url or env.get("NEWSMON_BASE_URL") or None, tz=tz,
                          hour=int(hour_raw), record=record)
@@ -88,7 +92,7 @@ def options_from_env(base_url: str | None, record: bool,
 def record_sent(db: sqlite_utils.Database, recipient: str, items: list[DigestItem],
                 msg_id: str, now: str, notices: list[DigestNotice] | None = None) -> None:
     """After the server accepted: what went to whom, and when (one transaction)."""
-    with db.atomic():
+    def body(db: sqlite_utils.Database) -> None:
         db["digest_log"].insert_all(
             [{"recipient": recipient, "item_id": item.id, "sent_at": now, "message_id": msg_id}
              for item in items], ignore=True)
@@ -98,17 +102,20 @@ def record_sent(db: sqlite_utils.Database, recipient: str, items: list[DigestIte
             {"recipient": recipient, "last_digest_at": now, "last_sent_at": now,
              "last_message_id": msg_id}, pk="recipient")
 
+    write(db, body, what=f"recording the digest to {recipient}")
+
 
 def record_empty(db: sqlite_utils.Database, recipient: str, now: str) -> None:
     """A due digest with nothing in it still uses up its period."""
-    with db.atomic():
-        db["digest_state"].upsert({"recipient": recipient, "last_digest_at": now},
-                                  pk="recipient")
+    write(db, lambda db: db["digest_state"].upsert(
+        {"recipient": recipient, "last_digest_at": now}, pk="recipient"),
+        what=f"recording an empty digest for {recipient}")
 
 
 def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transport,
                options: DigestOptions, now: datetime, report: DigestReport) -> None:
-    """Send (or skip) one coordinator's digest; DeliveryError means stop the whole pass."""
+    """Send (or skip) one coordinator's digest; RecipientRefused: this coordinator only;
+    DeliveryError: stop the whole pass (the server is gone)."""
     stamp = format_utc(now)
     if not is_due(sub.frequency, last_digest_at(db, sub.email), now, options.tz, options.hour):
         report.not_due.append(sub.email)
@@ -123,7 +130,11 @@ def digest_one(db: sqlite_utils.Database, sub: Subscription, transport: Transpor
     digest = Digest(recipient=sub.email, name=sub.name, label_language=sub.label_language,
                     origin=sub.origin, items=tuple(items), when=now.astimezone(options.tz),
                     notices=tuple(notices))
-    msg = build_message(digest, transport.sender, TOPICS)
+    try:
+        msg = build_message(digest, transport.sender, TOPICS)
+    except (ValueError, TypeError, MessageError) as exc:  # e.g. "a..b@x.org": not an address
+        raise RecipientRefused(f"{sub.email}: no message can be addressed to it ({exc}); "
+                               "fix this subscription") from None
     where = transport.deliver(msg, sub.email)
     if options.record:
         record_sent(db, sub.email, items, str(msg["Message-ID"]), stamp, notices)

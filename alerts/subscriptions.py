@@ -19,6 +19,7 @@ import sqlite_utils
 
 from alerts.labels import LANGUAGES
 from core.domain import TOPICS
+from store.retry import write
 
 DEFAULT_PATH = "subscriptions.toml"
 FREQUENCIES = ("immediate", "daily", "weekly")
@@ -128,6 +129,9 @@ def load_subscriptions(path: str | os.PathLike[str]) -> list[Subscription]:
         raise SubscriptionError(f"{file}: cannot read subscriptions file: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SubscriptionError(f"{file}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SubscriptionError(f"{file}: not UTF-8 text ({exc.reason} at byte "
+                                f"{exc.start})") from None
     return parse_subscriptions(data, file)
 
 
@@ -141,10 +145,12 @@ def to_row(sub: Subscription) -> dict[str, Any]:
 
 def sync_to_table(db: sqlite_utils.Database, subs: list[Subscription]) -> None:
     """Make the table say exactly what the file says (one transaction)."""
-    with db.atomic():
+    def body(db: sqlite_utils.Database) -> None:
         db.execute("DELETE FROM subscriptions")
         if subs:
             db["subscriptions"].insert_all([to_row(s) for s in subs])
+
+    write(db, body, what="copying the subscriptions file")
 
 
 def read_table(db: sqlite_utils.Database) -> list[Subscription]:

@@ -46,32 +46,76 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
     sender: str = DEFAULT_FROM
     timeout: float = 30.0
+    ca_file: str | None = None  # a private CA for the server's certificate
+    plaintext_password: bool = False  # NEWSMON_SMTP_ALLOW_PLAINTEXT: warned about on every run
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> SmtpSettings:
-        """NEWSMON_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM, _TIMEOUT."""
+        """NEWSMON_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, _FROM, _TIMEOUT, _CA_FILE.
+
+        A password never crosses the network in clear: with one set, security defaults to
+        starttls, and `none` is refused unless NEWSMON_SMTP_ALLOW_PLAINTEXT=1 says the server
+        is on this machine (or a trusted link); that run is then warned about.
+        """
         host = env.get("NEWSMON_SMTP_HOST", "").strip()
         if not host:
             raise TransportConfigError(
                 "NEWSMON_SMTP_HOST is not set: set the SMTP settings (docs/alerts.md) "
                 "or use --dry-run DIR")
-        security = env.get("NEWSMON_SMTP_SECURITY", "none").strip().lower()
-        if security not in SECURITY_PORTS:
+        password = env.get("NEWSMON_SMTP_PASSWORD") or None
+        security = security_from_env(env, password is not None)
+        plaintext = bool(password) and security == "none"
+        if plaintext and not _flag(env, "NEWSMON_SMTP_ALLOW_PLAINTEXT"):
             raise TransportConfigError(
-                f"NEWSMON_SMTP_SECURITY must be none, starttls or ssl, not {security!r}")
-        return cls(host=host, port=_number(env, "NEWSMON_SMTP_PORT", SECURITY_PORTS[security]),
-                   security=security, user=env.get("NEWSMON_SMTP_USER") or None,
-                   password=env.get("NEWSMON_SMTP_PASSWORD") or None,
-                   sender=sender_from_env(env),
-                   timeout=float(_number(env, "NEWSMON_SMTP_TIMEOUT", 30)))
+                "NEWSMON_SMTP_SECURITY is none but NEWSMON_SMTP_PASSWORD is set: the password "
+                "would cross the network in clear; use starttls or ssl (or set "
+                "NEWSMON_SMTP_ALLOW_PLAINTEXT=1 for a server on this machine)")
+        return cls(host=host, security=security,
+                   port=_number(env, "NEWSMON_SMTP_PORT", SECURITY_PORTS[security], 65535),
+                   user=env.get("NEWSMON_SMTP_USER") or None, password=password,
+                   sender=sender_from_env(env), ca_file=ca_file_from_env(env),
+                   timeout=float(_number(env, "NEWSMON_SMTP_TIMEOUT", 30, 3600)),
+                   plaintext_password=plaintext)
+
+    def tls_context(self) -> ssl.SSLContext:
+        """Certificates verified, against NEWSMON_SMTP_CA_FILE when one is given."""
+        return ssl.create_default_context(cafile=self.ca_file)
 
 
-def _number(env: Mapping[str, str], name: str, default: int) -> int:
+def security_from_env(env: Mapping[str, str], has_password: bool) -> str:
+    """NEWSMON_SMTP_SECURITY; unset: starttls when there is a password, else none."""
+    raw = env.get("NEWSMON_SMTP_SECURITY", "").strip().lower()
+    security = raw or ("starttls" if has_password else "none")
+    if security not in SECURITY_PORTS:
+        raise TransportConfigError(
+            f"NEWSMON_SMTP_SECURITY must be none, starttls or ssl, not {raw[:40]!r}")
+    return security
+
+
+def ca_file_from_env(env: Mapping[str, str]) -> str | None:
+    """NEWSMON_SMTP_CA_FILE, checked to hold certificates Python can load."""
+    path = env.get("NEWSMON_SMTP_CA_FILE", "").strip()
+    if not path:
+        return None
+    try:
+        ssl.create_default_context(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise TransportConfigError(f"NEWSMON_SMTP_CA_FILE {path}: not a readable PEM "
+                                   f"certificate file ({exc})") from None
+    return path
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes")
+
+
+def _number(env: Mapping[str, str], name: str, default: int, maximum: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise TransportConfigError(f"{name} must be a positive whole number, not {raw!r}")
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 0 < int(raw) <= maximum:
+        raise TransportConfigError(f"{name} must be a whole number from 1 to {maximum}, "
+                                   f"not {raw[:40]!r}")
     return int(raw)
 
 
@@ -121,11 +165,11 @@ class SmtpTransport:
         try:
             if s.security == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+                    s.host, s.port, timeout=s.timeout, context=s.tls_context())
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             if s.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=s.tls_context())
             if s.user:
                 smtp.login(s.user, s.password or "")
         except (smtplib.SMTPException, OSError) as exc:
@@ -133,6 +177,16 @@ class SmtpTransport:
                                 f"{_one_line_error(exc)}") from None
         logger.info("connected to %s as %s", where, s.user or "(no login)")
         return smtp
+
+    def _reset(self) -> None:
+        """After a refused message: RSET, or a fresh connection next time if that fails."""
+        try:
+            if self._smtp is not None:
+                self._smtp.rset()
+        except (smtplib.SMTPException, OSError):
+            if self._smtp is not None:
+                self._smtp.close()
+            self._smtp = None
 
     def deliver(self, msg: EmailMessage, recipient: str) -> str:
         """Hand `msg` to the server for exactly `recipient`; return once it is accepted."""
@@ -142,7 +196,10 @@ class SmtpTransport:
         try:
             # Explicit envelope recipients: no header (even a forged one) adds a recipient.
             self._smtp.send_message(msg, from_addr=envelope_from, to_addrs=[recipient])
-        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                smtplib.SMTPNotSupportedError, UnicodeError, ValueError) as exc:
+            # this address (or this message) only: the connection serves the others
+            self._reset()
             raise RecipientRefused(f"{recipient}: refused by the server: "
                                    f"{_one_line_error(exc)}") from None
         except (smtplib.SMTPException, OSError) as exc:

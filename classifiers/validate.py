@@ -30,6 +30,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise RulesError(f"{path}: cannot read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{path}: invalid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def check_keys(
@@ -65,5 +67,5 @@ def compile_regex(pattern: str, where: str, *, ignore_case: bool = True) -> re.P
     flags = re.UNICODE | (re.IGNORECASE if ignore_case else 0)
     try:
         return re.compile(rf"(?<!\w)(?:{pattern})", flags)
-    except re.error as exc:
-        raise RulesError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+    except (re.error, OverflowError, RecursionError) as exc:  # a{99999999999} overflows
+        raise RulesError(f"{where}: bad regex {pattern[:200]!r}: {exc}") from None

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(repr=False)
 class ArticleItem:
     """A fetched article; spiders fill the fetch fields, pipeline stages add the rest.
 
@@ -41,6 +41,12 @@ class ArticleItem:
     item_id: int | None = None  # items.id, set by the store stage
     store_outcome: str = ""  # new | updated | unchanged, set by the store stage
     snapshot_version: int | None = None  # evidence version kept by the snapshot stage
+
+    def __repr__(self) -> str:
+        """Short and bounded: Scrapy logs dropped and failed items, never the page itself."""
+        return (f"ArticleItem(url={self.url[:300]!r}, source={self.source[:60]!r}, "
+                f"status={self.status}, title={self.title[:80]!r}, "
+                f"{len(self.body)} bytes, stored={self.store_outcome or '-'})")
 
     @property
     def content_type(self) -> str:

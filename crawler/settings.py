@@ -49,8 +49,11 @@ ITEM_PIPELINES = {
 # Guards: a bounded number of articles per feed, no requests to private addresses.
 SPIDER_MIDDLEWARES = {
     "crawler.spidermiddlewares.articlecap.ArticleCapMiddleware": 800,
+    # Replaced by UrlLengthGuard below, which records what it refuses.
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.downloadermiddlewares.urllength.UrlLengthGuard": 30,
     "crawler.downloadermiddlewares.private.PrivateAddressMiddleware": 40,
     # Responses pass middlewares from high numbers to low: the redirect-loop check runs
     # before RedirectMiddleware (600); the charset is fixed after decompression (590).
@@ -69,3 +72,5 @@ EXTENSIONS = {
 NEWSMON_DB = "newsmon.db"  # overridden by `newsmon crawl --db`
 NEWSMON_RUN_ID = None  # crawl_runs.id of the current run; set by `newsmon crawl`
 NEWSMON_MAX_ARTICLES_PER_FEED = 1000  # new article links followed per feed/listing per run
+# Host names allowed to resolve to private addresses (a LAN mirror); any other is refused.
+NEWSMON_PRIVATE_HOSTS: list[str] = []

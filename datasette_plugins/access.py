@@ -6,8 +6,12 @@ see nothing but the login page; `NEWSMON_ANONYMOUS=read` opens items, never note
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 ANONYMOUS_MODES = ("none", "read")
@@ -18,13 +22,15 @@ PUBLIC_TABLES = frozenset({"items", "items_fts", "item_topics", "item_entities",
                            "item_versions", "changed_or_removed"})
 SENSITIVE_SQL = re.compile(
     r"\b(triage|triage_log|digest_log|digest_notices|subscriptions|digest_state|note"
-    r"|assigned_to)\b", re.I)
+    r"|assigned_to|sessions)\b", re.I)
 # Everything Datasette checks before showing data; in mode "none" all are denied.
 READ_ACTIONS = frozenset({
     "view-instance", "view-database", "view-database-download", "view-table",
     "view-query", "execute-sql",
 })
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+#: What `newsmon passwd` (datasette-auth-passwords' hash_password) writes.
+PASSWORD_HASH = re.compile(r"^pbkdf2_sha256\$(\d{1,8})\$[^$\s]{1,200}\$[A-Za-z0-9+/=]{20,200}$")
 
 
 class UsersError(ValueError):
@@ -49,8 +55,10 @@ def parse_users(text: str, origin: str) -> dict[str, str]:
             continue
         name, sep, password_hash = entry.partition(":")
         name, password_hash = name.strip(), password_hash.strip()
-        if not sep or not USERNAME.match(name) or not password_hash.startswith("pbkdf2_"):
-            raise UsersError(f"{origin}: entry {number} is not 'name:pbkdf2_sha256$...'")
+        hashed = PASSWORD_HASH.match(password_hash)
+        if not sep or not USERNAME.match(name) or not hashed or not int(hashed.group(1)):
+            raise UsersError(f"{origin}: entry {number} is not 'name:pbkdf2_sha256$...' "
+                             "(make one with `newsmon passwd --user NAME`)")
         users[name] = password_hash
     return users
 
@@ -69,20 +77,56 @@ def load_users(environ: dict[str, str] | None = None) -> dict[str, str]:
     return users
 
 
-def hash_env_name(index: int) -> str:
-    """Environment variable the plugin config points at, so /-/metadata never shows a hash."""
-    return f"NEWSMON_PASSWORD_HASH_{index}"
+@dataclass(frozen=True)
+class LoginSettings:
+    """How logins are guarded; from NEWSMON_* variables, checked by `newsmon serve` first."""
+
+    max_failures: int = 10
+    window: float = 600.0
+    session_hours: float = 12.0
+    hash_threads: int = 2
+    trusted_proxies: tuple[str, ...] = ()
 
 
-def auth_passwords_config(users: dict[str, str]) -> dict[str, dict[str, str]]:
-    """datasette-auth-passwords config: `<name>_password_hash` as `$env` references."""
-    return {f"{name}_password_hash": {"$env": hash_env_name(i)} for i, name in enumerate(users)}
+def _number(environ: Mapping[str, str], name: str, default: float, maximum: float,
+            whole: bool = False) -> float:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= maximum):
+        kind = "whole number" if whole else "number"
+        raise UsersError(f"{name} must be a {kind} above 0 and at most {maximum:g}, "
+                         f"not {raw[:40]!r}")
+    return value
 
 
-def export_hashes(users: dict[str, str]) -> None:
-    """Put the hashes where `auth_passwords_config` points (this process only)."""
-    for i, password_hash in enumerate(users.values()):
-        os.environ[hash_env_name(i)] = password_hash
+def trusted_proxies(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """NEWSMON_TRUSTED_PROXIES: addresses or networks whose X-Forwarded-For is believed."""
+    raw = environ.get("NEWSMON_TRUSTED_PROXIES") or ""
+    proxies = tuple(p.strip() for p in raw.split(",") if p.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise UsersError(f"NEWSMON_TRUSTED_PROXIES: {proxy[:60]!r} is not an IP address "
+                             "or network (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+    return proxies
+
+
+def login_settings(environ: Mapping[str, str] | None = None) -> LoginSettings:
+    """NEWSMON_LOGIN_MAX_FAILURES, _LOGIN_WINDOW, _SESSION_HOURS, _LOGIN_THREADS, proxies."""
+    env = os.environ if environ is None else environ
+    return LoginSettings(
+        max_failures=int(_number(env, "NEWSMON_LOGIN_MAX_FAILURES", 10, 1_000_000, True)),
+        window=_number(env, "NEWSMON_LOGIN_WINDOW", 600.0, 366 * 86400.0),
+        session_hours=_number(env, "NEWSMON_SESSION_HOURS", 12.0, 24 * 366.0),
+        hash_threads=int(_number(env, "NEWSMON_LOGIN_THREADS", 2, 64, True)),
+        trusted_proxies=trusted_proxies(env),
+    )
 
 
 def anonymous_decision(mode: str, action: str, resource: object, sql: str | None) -> bool | None:

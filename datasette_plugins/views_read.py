@@ -52,7 +52,7 @@ async def queue_view(datasette: Any, request: Any) -> Response:
         "options": await filter_options(datasette), "offset": offset,
         "page_size": queries.PAGE_SIZE, "has_older": len(found) > queries.PAGE_SIZE,
         "query": query, "query_string": urlencode(query), "bulk_limit": queries.BULK_LIMIT,
-        "users": get_state(datasette).users,
+        "users": sorted(get_state(datasette).users),
     })
 
 
@@ -115,5 +115,5 @@ async def item_view(datasette: Any, request: Any) -> Response:
         "authors": ", ".join(str(a) for a in json_list(item.get("authors"))),
         "nav": await neighbours(datasette, flt, item), "query": flt.query_string(),
         "queue_link": datasette.urls.path("/-/queue") + "?" + urlencode(flt.query_string()),
-        "users": get_state(datasette).users,
+        "users": sorted(get_state(datasette).users),
     })

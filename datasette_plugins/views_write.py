@@ -15,8 +15,18 @@ from datasette_plugins import queries
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.i18n import ngettext, status_name
 from datasette_plugins.pages import queue_filter, read_filter, render
+from datasette_plugins.params import parse_id
 from datasette_plugins.state import get_state
 from datasette_plugins.triage import TriageChange, TriageError, apply_change, undo_batch
+from datasette_plugins.writes import WriteBusy, write_retrying
+
+
+class TriageBusy(TriageError):
+    """The database stayed locked; nothing saved (503; the visitor's note is echoed back)."""
+
+
+def error_status(exc: TriageError) -> int:
+    return 503 if isinstance(exc, TriageBusy) else 404 if str(exc) == "no such item" else 400
 
 
 class Form(dict):
@@ -38,10 +48,17 @@ def require_writer(request: Any) -> str:
     return str(actor_id)
 
 
-async def write(datasette: Any, fn: Any) -> Any:
-    """Run `fn(conn)` in Datasette's write thread."""
+async def write(datasette: Any, fn: Any, note: str = "") -> Any:
+    """Run `fn(conn)` in Datasette's write thread, in a short immediate transaction retried
+    while a crawl or reclassify holds the database (TriageBusy, never a 500, if it stays
+    locked)."""
     db = datasette.get_database(get_state(datasette).db_name)
-    return await db.execute_write_fn(fn)
+    try:
+        return await write_retrying(db, fn)
+    except WriteBusy:
+        echo = " " + _("Your note: %(note)s") % {"note": note} if note else ""
+        raise TriageBusy(_("The database is busy (a crawl or reclassification is writing); "
+                           "nothing was saved, please send again.") + echo) from None
 
 
 def wants_json(request: Any) -> bool:
@@ -80,13 +97,16 @@ async def triage_one(datasette: Any, request: Any) -> Response:
     actor_id = require_writer(request)
     if request.method != "POST":
         return failed(request, "POST only", 405)
-    item_id = int(request.url_vars["item_id"])
+    item_id = parse_id(request.url_vars["item_id"])
+    if item_id is None:
+        return failed(request, "no such item", 404)
     form = Form(await request.post_body())
     try:
         change = TriageChange.from_form(form, actor_id)
-        changed = await write(datasette, lambda conn: apply_change(conn, [item_id], change))
+        changed = await write(datasette, lambda conn: apply_change(conn, [item_id], change),
+                              change.note)
     except TriageError as exc:
-        return failed(request, str(exc), 404 if str(exc) == "no such item" else 400)
+        return failed(request, str(exc), error_status(exc))
     location = datasette.urls.path(f"/-/item/{item_id}")
     if form.get("action") == "save_next":
         location = local_item_path(form.get("next")) or datasette.urls.path(
@@ -124,14 +144,16 @@ async def triage_bulk(datasette: Any, request: Any) -> Response:
             if len(item_ids) > queries.BULK_LIMIT:
                 raise TriageError(f"more than {queries.BULK_LIMIT} items: narrow the filters")
         else:
-            item_ids = [int(v) for v in form.getlist("item_id") if v.isdigit()]
+            ids = (parse_id(v) for v in form.getlist("item_id"))
+            item_ids = [i for i in ids if i is not None]
         if not item_ids:
             raise TriageError("no items selected")
         if len(item_ids) > queries.BULK_LIMIT:
             raise TriageError(f"more than {queries.BULK_LIMIT} items")
-        changed = await write(datasette, lambda conn: apply_change(conn, item_ids, change))
+        changed = await write(datasette, lambda conn: apply_change(conn, item_ids, change),
+                              change.note)
     except TriageError as exc:
-        return failed(request, str(exc))
+        return failed(request, str(exc), error_status(exc))
     message = saved_message(changed, change.status) + " " + _("To undo it, open History.")
     return done(datasette, request, back_to_queue(datasette, request, form),
                 {"ok": True, "changed": changed, "status": change.status}, message)
@@ -159,7 +181,7 @@ async def undo(datasette: Any, request: Any) -> Response:
     try:
         result = await write(datasette, lambda conn: undo_batch(conn, batch, actor_id))
     except TriageError as exc:
-        return failed(request, str(exc))
+        return failed(request, str(exc), error_status(exc))
     message = ngettext("Undone: %(n)d item restored.", "Undone: %(n)d items restored.",
                        result.restored) % {"n": result.restored}
     if result.skipped:

@@ -12,7 +12,9 @@ limit that fails rather than truncates.
 
 from __future__ import annotations
 
+import socket
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -20,7 +22,7 @@ from protego import Protego
 
 from core.clock import utc_now
 from crawler import settings as project_settings
-from evidence.http import Answer, FetchFailed, exchange
+from evidence.http import Answer, FetchFailed, Resolve, exchange
 from sites.addresses import host_of, is_private_host
 from sites.urls import same_host
 
@@ -55,9 +57,13 @@ class PoliteFetcher:
         obey_robots: bool = project_settings.ROBOTSTXT_OBEY,
         max_bytes: int = project_settings.DOWNLOAD_MAXSIZE,
         max_redirects: int = project_settings.REDIRECT_MAX_TIMES,
+        private_hosts: Iterable[str] = (), resolve: Resolve = socket.getaddrinfo,
     ) -> None:
         self.user_agent, self.timeout, self.delay = user_agent, timeout, delay
         self.obey_robots, self.max_bytes, self.max_redirects = obey_robots, max_bytes, max_redirects
+        # Names allowed to resolve to private addresses (NEWSMON_PRIVATE_HOSTS, as the crawl).
+        self.private_hosts = {h.strip().lower().rstrip(".") for h in private_hosts if h.strip()}
+        self.resolve = resolve
         self.last_request: dict[str, float] = {}
         self.robots: dict[str, Protego | None] = {}
 
@@ -66,7 +72,9 @@ class PoliteFetcher:
         fetched_at = utc_now()
         if urlsplit(url).scheme not in ("http", "https"):
             return FetchResult(url, url, None, error="not an http(s) URL", fetched_at=fetched_at)
-        allow_private = is_private_host(host_of(url))  # the article itself lives there
+        host = host_of(url).lower().rstrip(".")
+        # The article itself lives there (a mirror, a LAN name the operator allowed).
+        allow_private = is_private_host(host) or host in self.private_hosts
         if self.obey_robots and not self.allowed(url, proxy, allow_private):
             return FetchResult(url, url, None, error="robots.txt disallows",
                                fetched_at=fetched_at)
@@ -137,4 +145,4 @@ class PoliteFetcher:
         self._wait_turn(url)
         return exchange(url, {"User-Agent": self.user_agent, "Accept-Encoding": "identity"},
                         timeout=self.timeout, max_bytes=self.max_bytes, proxy=proxy,
-                        allow_private=allow_private)
+                        allow_private=allow_private, resolve=self.resolve)

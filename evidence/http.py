@@ -12,13 +12,18 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from sites.addresses import is_private_address, is_private_host
 
 CHUNK = 64 * 1024
+#: socket.getaddrinfo's signature; tests pass their own to stand in for DNS.
+Resolve = Callable[..., list[tuple[Any, ...]]]
 
 
 class FetchFailed(Exception):
@@ -32,10 +37,11 @@ class Answer:
     body: bytes
 
 
-def resolve_public(host: str, port: int, allow_private: bool) -> str:
+def resolve_public(host: str, port: int, allow_private: bool,
+                   resolve: Resolve = socket.getaddrinfo) -> str:
     """An address of `host` to connect to; FetchFailed when it is private and not allowed."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = resolve(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchFailed(f"DNS lookup failed for {host}: {exc}") from None
     addresses = [info[4][0] for info in infos]
@@ -65,8 +71,8 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-def _connection(url: str, proxy: str, allow_private: bool, timeout: float
-                ) -> tuple[http.client.HTTPConnection, str]:
+def _connection(url: str, proxy: str, allow_private: bool, timeout: float,
+                resolve: Resolve = socket.getaddrinfo) -> tuple[http.client.HTTPConnection, str]:
     """A connection for `url` (through `proxy` if set) and the request target to send."""
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -83,7 +89,7 @@ def _connection(url: str, proxy: str, allow_private: bool, timeout: float
                                           timeout=timeout), url
     if is_private_host(host) and not allow_private:
         raise FetchFailed(f"refused: {host} is a private or loopback address")
-    address = resolve_public(host, port, allow_private)
+    address = resolve_public(host, port, allow_private, resolve)
     kind = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
     return kind(host, address, port, timeout), target
 
@@ -112,18 +118,26 @@ def _read_body(conn: http.client.HTTPConnection, response: http.client.HTTPRespo
         if size > max_bytes:
             raise FetchFailed(f"body larger than the limit of {max_bytes} bytes")
         chunks.append(chunk)
+    if time.monotonic() >= deadline:  # the watchdog ended the connection mid-body
+        raise FetchFailed(f"timeout after {timeout:g}s (the whole answer)")
     body = b"".join(chunks)
-    expected = response.getheader("Content-Length")
-    if expected and expected.isdigit() and int(expected) != len(body):
+    expected = (response.getheader("Content-Length") or "").strip()
+    if expected.isascii() and expected.isdigit() and int(expected) != len(body):
         raise FetchFailed(f"response cut short ({len(body)} of {expected} bytes)")
     return body
 
 
 def exchange(url: str, headers: dict[str, str], *, timeout: float, max_bytes: int,
-             proxy: str = "", allow_private: bool = False) -> Answer:
+             proxy: str = "", allow_private: bool = False,
+             resolve: Resolve = socket.getaddrinfo) -> Answer:
     """GET `url` once (no redirects followed); FetchFailed with the reason on any failure."""
     deadline = time.monotonic() + timeout
-    conn, target = _connection(url, proxy, allow_private, timeout)
+    conn, target = _connection(url, proxy, allow_private, timeout, resolve)
+    # Socket timeouts bound each read; this bounds the whole exchange, headers included (a
+    # server dripping header lines one byte at a time): past the deadline the socket is shut.
+    watchdog = threading.Timer(timeout, _shut, [conn])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         conn.request("GET", target, headers=headers)
         _remaining(conn, deadline, timeout)
@@ -132,9 +146,20 @@ def exchange(url: str, headers: dict[str, str], *, timeout: float, max_bytes: in
         return Answer(response.status, response.getheaders(), body)
     except FetchFailed:
         raise
-    except TimeoutError:
-        raise FetchFailed(f"timeout after {timeout:g}s") from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise FetchFailed(f"{type(exc).__name__}: {exc}") from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if isinstance(exc, TimeoutError) or time.monotonic() >= deadline:
+            raise FetchFailed(f"timeout after {timeout:g}s (the whole answer)") from None
+        raise FetchFailed(f"{type(exc).__name__}: {exc}"[:300]) from None
     finally:
+        watchdog.cancel()
         conn.close()
+
+
+def _shut(conn: http.client.HTTPConnection) -> None:
+    """The deadline passed: end the connection, whatever it is waiting for."""
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

@@ -11,13 +11,15 @@ from typing import Any
 
 import sqlite_utils
 
+from core.clock import format_utc, parse_utc
 from core.clock import now as clock_now
-from core.clock import parse_utc
 from evidence.blobs import get_blob, put_blob
 from evidence.fetch import FetchResult, PoliteFetcher
 from evidence.judge import Verdict, judge_http, judge_text
 from evidence.snapshot import Capture, latest_snapshot, take_snapshot, unified_diff
+from evidence.takedown import DEFAULT_CONFIRM_HOURS, awaiting_confirmation, confirm_removal
 from extraction import Article, NoArticle, page_text
+from store.retry import write
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ DEFAULT_SCHEDULE = (1, 7, 30, 90)  # days after first_seen
 WATCHED_SQL = """
 SELECT i.id, i.url, i.source, i.first_seen, i.text,
        (SELECT max(r.checked_at) FROM rechecks r WHERE r.item_id = i.id) AS last_checked,
+       (SELECT r.outcome FROM rechecks r WHERE r.item_id = i.id
+        ORDER BY r.id DESC LIMIT 1) AS last_outcome,
        EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id) AS kept
 FROM items i
 WHERE i.flagged = 1
@@ -70,17 +74,23 @@ def is_due(first_seen: str | None, last_checked: str | None, schedule: tuple[int
 
 
 def due_items(db: sqlite_utils.Database, schedule: tuple[int, ...], now: datetime | None = None,
-              force: bool = False, item_ids: Iterable[int] = ()) -> list[dict[str, Any]]:
+              force: bool = False, item_ids: Iterable[int] = (),
+              confirm_after: timedelta = timedelta(hours=DEFAULT_CONFIRM_HOURS)
+              ) -> list[dict[str, Any]]:
     """The watched items to re-check now (all of them with `force`, or those in `item_ids`)."""
     now = now or clock_now()
+    stamp = format_utc(now)
     wanted = set(item_ids)
     rows = list(db.query(WATCHED_SQL))
     if wanted:
         return [r for r in rows if r["id"] in wanted]
     if force:
         return rows
-    # Flagged after first sight (no version kept yet): due at once, to keep the page as it is.
-    return [r for r in rows if (not r["kept"] and r["last_checked"] is None)
+    # No version kept yet (flagged after first sight, or a run killed between storing the item
+    # and its snapshot): due at every run until the page is kept.
+    # Found missing: due again `confirm_after` later, to confirm (or clear) the takedown.
+    return [r for r in rows if not r["kept"]
+            or awaiting_confirmation(r["last_outcome"], r["last_checked"], confirm_after, stamp)
             or is_due(r["first_seen"], r["last_checked"], schedule, now)]
 
 
@@ -135,8 +145,14 @@ def classify_version(title: str, text: str) -> dict[str, Any]:
 
 
 def recheck_item(db: sqlite_utils.Database, item: dict[str, Any], fetcher: PoliteFetcher,
-                 reader: PageReader = PageReader()) -> RecheckResult:
-    """Fetch one item's URL again, judge the answer and record it (one transaction)."""
+                 reader: PageReader = PageReader(),
+                 confirm_after: timedelta = timedelta(hours=DEFAULT_CONFIRM_HOURS)
+                 ) -> RecheckResult:
+    """Fetch one item's URL again, judge the answer and record it (one transaction).
+
+    Only a complete answer is judged (the fetcher fails on cut-off bodies and past its total
+    deadline); a page found gone is `missing` until a check `confirm_after` later agrees.
+    """
     fetched = fetcher.fetch(item["url"], reader.proxy)
     verdict = judge_http(fetched, item["url"])
     article: Article | None = None
@@ -145,29 +161,34 @@ def recheck_item(db: sqlite_utils.Database, item: dict[str, Any], fetcher: Polit
         article = read_article(reader, fetched.body, fetched.headers, fetched.final_url)
         baseline = baseline_text(db, item, reader)
         verdict = judge_text(baseline, article.text if article else None)
+    verdict = confirm_removal(db, item["id"], verdict, fetched.fetched_at, confirm_after)
     return record_recheck(db, item, fetched, verdict, article, baseline)
 
 
 def record_recheck(db: sqlite_utils.Database, item: dict[str, Any], fetched: FetchResult,
-                   verdict: Verdict, article: dict[str, Any] | None, baseline: str
+                   verdict: Verdict, article: Article | None, baseline: str
                    ) -> RecheckResult:
     """Write the `rechecks` row, the new version when edited, and the item's status."""
-    snapshot_id = version = body_hash = diff = None
-    with db.atomic():
+    keep = article is not None and (verdict.outcome == "edited"
+                                    or latest_snapshot(db, item["id"]) is None)
+    # Classified before the transaction: the write lock is held for writing only.
+    classification = classify_version(article.title, article.text) if keep and article else {}
+
+    def body(db: sqlite_utils.Database) -> RecheckResult:
+        snapshot_id = version = body_hash = diff = None
         first = latest_snapshot(db, item["id"]) is None
-        if article and (verdict.outcome == "edited" or first):
+        if keep and article:
             # Edited: a new version. No version yet: the item was flagged after first sight
             # (by `reclassify`), so the page as it is now is the first one we can keep.
-            reason = "flagged_later" if first else "recheck"
             diff = None if first else unified_diff(baseline, article.text, "as kept",
                                                    f"as of {fetched.fetched_at}")
             capture = Capture(item["url"], fetched.final_url, fetched.status or 0,
                               fetched.headers, fetched.body, fetched.fetched_at)
             result = take_snapshot(db, item["id"], capture, title=article.title,
-                                   text=article.text, reason=reason, diff=diff,
-                                   classification=classify_version(article.title, article.text))
+                                   text=article.text, diff=diff, classification=classification,
+                                   reason="flagged_later" if first else "recheck")
             snapshot_id, version = result.snapshot_id, result.version
-        elif verdict.outcome == "removed" and fetched.status is not None:
+        elif verdict.outcome in ("removed", "missing") and fetched.status is not None:
             body_hash = put_blob(db, fetched.body)  # what the URL showed instead
         recheck_id = db["rechecks"].insert({
             "item_id": item["id"], "checked_at": fetched.fetched_at, "outcome": verdict.outcome,
@@ -181,17 +202,21 @@ def record_recheck(db: sqlite_utils.Database, item: dict[str, Any], fetched: Fet
             "recheck_status": status_after(db, item["id"], verdict.outcome),
             "rechecked_at": fetched.fetched_at,
         })
-    return RecheckResult(item["id"], item["url"], verdict.outcome, verdict.detail, recheck_id,
-                         version)
+        return RecheckResult(item["id"], item["url"], verdict.outcome, verdict.detail,
+                             recheck_id, version)
+
+    return write(db, body, what=f"recording the re-check of item {item['id']}")
 
 
 def run_rechecks(db: sqlite_utils.Database, items: list[dict[str, Any]], fetcher: PoliteFetcher,
-                 readers: dict[str, PageReader] | None = None) -> list[RecheckResult]:
+                 readers: dict[str, PageReader] | None = None,
+                 confirm_after: timedelta = timedelta(hours=DEFAULT_CONFIRM_HOURS)
+                 ) -> list[RecheckResult]:
     """Re-check `items` one after another (the fetcher spaces requests per host)."""
     results = []
     for item in items:
         reader = (readers or {}).get(item.get("source") or "", PageReader())
-        result = recheck_item(db, item, fetcher, reader)
+        result = recheck_item(db, item, fetcher, reader, confirm_after)
         logger.info("item %s %s: %s", result.item_id, result.outcome, result.detail)
         results.append(result)
     return results

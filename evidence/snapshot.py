@@ -11,6 +11,7 @@ import sqlite_utils
 
 from crawler.items import ArticleItem
 from evidence.blobs import put_blob, text_sha256
+from store.retry import write
 
 CLASSIFICATION_KEYS = ("topics", "scores", "flagged", "articles", "places", "persons", "lang")
 
@@ -62,24 +63,23 @@ def take_snapshot(
     """
     classification = classification or {}
     text_hash = text_sha256(text)
-    with db.atomic():
+
+    def body(db: sqlite_utils.Database) -> SnapshotResult:
         previous = latest_snapshot(db, item_id)
         if previous and previous["text_sha256"] == text_hash:
             # A version is a distinct text; a new ad or timestamp in the HTML is not an edit.
             return SnapshotResult(previous["id"], previous["version"], False)
-        body_hash = put_blob(db, capture.body)
         version = previous["version"] + 1 if previous else 1
-        if diff is None and previous:
-            diff = unified_diff(previous["text"], text, f"version {previous['version']}",
-                                f"version {version}")
         row = {
             "item_id": item_id, "version": version, "reason": reason,
             "fetched_at": capture.fetched_at, "url": capture.url,
             "final_url": capture.final_url, "status": capture.status,
             "headers": json.dumps(capture.headers, ensure_ascii=False, sort_keys=True),
-            "encoding": capture.encoding, "body_sha256": body_hash,
+            "encoding": capture.encoding, "body_sha256": put_blob(db, capture.body),
             "body_size": len(capture.body), "text_sha256": text_hash, "title": title,
-            "text": text, "diff": diff,
+            "text": text, "diff": diff if diff is not None or not previous else unified_diff(
+                previous["text"], text, f"version {previous['version']}",
+                f"version {version}"),
             "flagged": int(bool(classification.get("flagged"))),
             "classification": json.dumps(
                 {k: classification[k] for k in CLASSIFICATION_KEYS if k in classification},
@@ -88,7 +88,9 @@ def take_snapshot(
         snapshot_id = db["snapshots"].insert(row).last_pk
         if version > 1:
             db["items"].update(item_id, {"recheck_status": "edited"})
-    return SnapshotResult(snapshot_id, version, True)
+        return SnapshotResult(snapshot_id, version, True)
+
+    return write(db, body, what=f"keeping a snapshot of item {item_id}")
 
 
 def snapshot_item(

@@ -1,4 +1,5 @@
-"""Integrity: recompute every stored hash and list what no longer matches."""
+"""Integrity: recompute every stored hash and list what no longer matches, and find flagged
+items whose page was never kept (a run killed between storing an item and its snapshot)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from evidence.blobs import get_blob, sha256_hex, text_sha256
 
 @dataclass(frozen=True)
 class Mismatch:
-    what: str  # "blob <sha>", "snapshot <id>" or "recheck <id>"
+    what: str  # "blob <sha>", "snapshot <id>", "recheck <id>" or "item <id>"
     problem: str
 
     def __str__(self) -> str:
@@ -44,8 +45,24 @@ def check_blob(db: sqlite_utils.Database, digest: str, size: int) -> str | None:
     return None
 
 
+#: Flagged items with no snapshot at all: evidence missing, not corrupted.
+GAPS_SQL = """
+SELECT i.id, i.url FROM items i
+WHERE i.flagged = 1 AND NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.item_id = i.id)
+ORDER BY i.id
+"""
+
+
+def evidence_gaps(db: sqlite_utils.Database) -> list[Mismatch]:
+    """Flagged items without any kept version; the next crawl or `newsmon recheck` keeps them."""
+    return [Mismatch(f"item {item_id} ({url})", "flagged, but no snapshot of its page is kept; "
+                     "the next crawl that lists it or `newsmon recheck` keeps it")
+            for item_id, url in db.execute(GAPS_SQL).fetchall()]
+
+
 def verify(db: sqlite_utils.Database) -> VerifyReport:
-    """Check every blob's bytes, every snapshot's text hash and that referenced blobs exist."""
+    """Check every blob's bytes, every snapshot's text hash, that referenced blobs exist, and
+    that every flagged item has a kept version."""
     mismatches: list[Mismatch] = []
     blobs = db.execute("SELECT sha256, size FROM snapshot_blobs").fetchall()
     for digest, size in blobs:
@@ -68,4 +85,5 @@ def verify(db: sqlite_utils.Database) -> VerifyReport:
     ).fetchall()
     mismatches += [Mismatch(f"recheck {rid}", f"body {digest} is missing")
                    for rid, digest in missing]
+    mismatches += evidence_gaps(db)
     return VerifyReport(len(blobs), len(rows), mismatches)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import lxml.html
@@ -23,6 +23,12 @@ from extraction.decode import decode_html
 logger = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 80  # shorter than a lead paragraph: a stub, a gallery or an error page
+#: What extraction sees at most. trafilatura's time grows with the square of the number of
+#: elements (80,000 one-word paragraphs: 61 s, the crawl frozen meanwhile); 10,000 elements
+#: take 1-2 s, and whole pages of the longest real articles have a few thousand. A page cut
+#: to these bounds is stored with what was read, and the cut is recorded (`Article.cut`).
+MAX_HTML_CHARS = 3_000_000
+MAX_ELEMENTS = 10_000
 #: C0/C1 control characters (not tab/newline/CR) and DEL: invalid in XML, so trafilatura drops a
 #: page holding one; and escape sequences that would drive a terminal showing the title.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -46,6 +52,7 @@ class Article:
     text: str
     published: str | None = None
     authors: list[str] = field(default_factory=list)
+    cut: str = ""  # what was left unread to keep extraction bounded ("" when nothing)
 
 
 def non_text_share(text: str) -> float:
@@ -87,6 +94,16 @@ def _narrow_to_body(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.Htm
     return page
 
 
+def cap_elements(tree: lxml.html.HtmlElement, limit: int = MAX_ELEMENTS) -> int:
+    """Drop every element after the first `limit` in document order; how many were there."""
+    elements = list(tree.iter())
+    for element in reversed(elements[limit:]):
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    return len(elements)
+
+
 def _parse(html: str) -> lxml.html.HtmlElement | None:
     try:
         return lxml.html.document_fromstring(html)
@@ -115,6 +132,9 @@ def extract_article(
         return None
     if body_selector:
         tree = _narrow_to_body(tree, body_selector)
+    cut = ""
+    if (count := cap_elements(tree)) > MAX_ELEMENTS:
+        cut = f"only the first {MAX_ELEMENTS} of {count} HTML elements were read"
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=with_metadata, include_comments=False, include_tables=True
     )
@@ -126,7 +146,7 @@ def extract_article(
         title=strip_controls(hints.get("title") or doc.title or "").strip(),
         text=text,
         published=to_utc_iso(hints.get("published")) or to_utc_iso(doc.date),
-        authors=authors,
+        authors=authors, cut=cut,
     )
 
 
@@ -136,6 +156,10 @@ def page_text(
 ) -> Article:
     """Raw page bytes -> Article; NoArticle with the reason when the page holds none."""
     html, _ = decode_html(body, content_type, encoding or "utf-8")
+    cut = ""
+    if len(html) > MAX_HTML_CHARS:
+        cut = f"only the first {MAX_HTML_CHARS} of {len(html)} characters were read"
+        html = html[:MAX_HTML_CHARS]
     if (share := non_text_share(html)) > BINARY_SHARE:
         raise NoArticle(f"binary content, not a text page ({share:.0%} control or "
                         "undecodable characters)")
@@ -144,6 +168,8 @@ def page_text(
         raise NoArticle("no article text found in the page")
     if len(article.text) < MIN_TEXT_CHARS:
         raise NoArticle(f"article text too short ({len(article.text)} chars)")
+    if cut:
+        article = replace(article, cut="; ".join(filter(None, (cut, article.cut))))
     return article
 
 

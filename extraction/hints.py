@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -29,7 +30,9 @@ def jsonld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
         for obj in stack:
             if isinstance(obj, dict):
                 yield obj
-                yield from (g for g in obj.get("@graph", []) if isinstance(g, dict))
+                graph = obj.get("@graph")
+                if isinstance(graph, list):
+                    yield from (g for g in graph if isinstance(g, dict))
 
 
 def _names(value: Any) -> list[str]:
@@ -62,8 +65,17 @@ def page_hints(sel: Selector, title_selectors: tuple[str, ...] = ()) -> dict[str
         hints["published"] = to_utc_iso(_first(sel, TIME_SELECTORS))
     if author := _first(sel, AUTHOR_META):
         hints["authors"] = [a.strip() for a in author.split(",") if a.strip()]
-    hints["canonical"] = _first(sel, ("link[rel=canonical]::attr(href)",))
+    hints["canonical"] = usable_link(_first(sel, ("link[rel=canonical]::attr(href)",)))
     return {k: v for k, v in hints.items() if v}
+
+
+def usable_link(href: str) -> str:
+    """`href` if it can be a web page's address (relative or http/https), else ""."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # e.g. "http://[::1": not a URL at all
+        return ""
+    return href if parts.scheme.lower() in ("", "http", "https") else ""
 
 
 def merge_hints(page: dict[str, Any], feed: dict[str, Any]) -> dict[str, Any]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crawler.items import ArticleItem
+from crawler.signals import fetch_failed
 from extraction import NoArticle, content_hash, page_text
 from pipelines.errors import ItemRejected
 
 
 class ExtractPipeline:
-    """Fills title/text/published/authors; a page with no article text is dropped with why."""
+    """Fills title/text/published/authors; a page with no article text is dropped with why;
+    a page too big to read whole in bounded time is stored as read, and the cut recorded."""
+
+    def __init__(self, crawler: Any = None) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        return cls(crawler)
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
@@ -22,4 +33,8 @@ class ExtractPipeline:
         item.published = article.published
         item.authors = article.authors
         item.content_hash = content_hash(item.title, item.text)
+        if article.cut and self.crawler is not None:
+            self.crawler.stats.inc_value("newsmon/extract_cut")
+            self.crawler.signals.send_catch_log(fetch_failed, url=item.url, stage="extract",
+                                                reason=f"stored cut short: {article.cut}")
         return item

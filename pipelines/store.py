@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from crawler.items import ArticleItem
+from crawler.signals import fetch_failed
 from pipelines.database_stage import DatabaseStage
-from store import save_item
+from store.items import save_article
 
 
 def item_row(item: ArticleItem) -> dict:
@@ -21,7 +22,11 @@ class StorePipeline(DatabaseStage):
     """Writes each item in its own transaction, so a killed crawl leaves nothing half-written."""
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        item.item_id, item.store_outcome = save_item(self.db, item_row(item),
-                                                     item.classification)
+        saved = save_article(self.db, item_row(item), item.classification)
+        item.item_id, item.store_outcome, item.url = saved.item_id, saved.outcome, saved.url
         self.crawler.stats.inc_value(f"newsmon/items_{item.store_outcome}")
+        if saved.conflict:  # a canonical link naming another stored article: both kept
+            self.crawler.stats.inc_value("newsmon/url_conflicts")
+            self.crawler.signals.send_catch_log(fetch_failed, url=item.fetched_url or item.url,
+                                                stage="store", reason=saved.conflict)
         return item

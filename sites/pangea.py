@@ -123,8 +123,8 @@ class PangeaAdapter(Adapter):
             day = next(filter(None, (parse_day(" ".join(v.split()))
                                      for v in item.css(template.day).getall())), None)
             for href in item.css(template.link).getall():
-                url = urls.absolute(page_url, href)
-                if article_id(url) and url not in found:
+                url = urls.resolvable(page_url, href)  # a broken href costs only itself
+                if url and article_id(url) and url not in found:
                     found[url] = day
                     break
         return list(found.items())

@@ -83,13 +83,27 @@ def default_sources_path() -> Path:
     return local if local.is_file() else DEFAULT_SOURCES
 
 
+def _split(url: str) -> Any:
+    """urlsplit, or None for a string that is not a URL at all (e.g. "http://[::1")."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def _check_base_url(url: Any, where: str, name: str, err: Any = None) -> None:
-    """An http(s) URL with a host and no query; `err` (else a SourcesError) names the place."""
+    """An http(s) URL with a host, a usable port and no query; `err` (else a SourcesError)
+    names the place."""
     key = "mirror" if err else "base_url"
     err = err or (lambda problem: SourcesError(f"{where}: source {name!r}: {problem}"))
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = _split(url) if isinstance(url, str) and url.isprintable() else None
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
         raise err(f"{key} {url!r} is not an http(s) URL")
+    try:
+        if parts.port == 0:
+            raise ValueError("port 0")
+    except ValueError:
+        raise err(f"{key} {url!r} has no usable port (1-65535)") from None
     if parts.query or parts.fragment:
         raise err(f"{key} {url!r} has a query or fragment")
 
@@ -98,7 +112,9 @@ def _relative(value: Any, base_url: str, key: str, err: Any) -> str:
     """A key's path made host-relative; absolute URLs must be on the base_url host."""
     if not isinstance(value, str) or not value.strip():
         raise err(f"{key} entries must be non-empty strings, got {value!r}")
-    parts = urlsplit(value)
+    parts = _split(value)
+    if parts is None:
+        raise err(f"{key}: {value!r} is not a URL or path")
     if parts.scheme or parts.netloc:
         if parts.scheme not in ("http", "https"):
             raise err(f"{key}: {value!r} is not an http(s) URL")
@@ -139,7 +155,8 @@ def _check_values(entry: dict[str, Any], err: Any) -> None:
         except re.error as exc:
             raise err(f"url_pattern is not a valid regex: {exc}") from None
     proxy = entry.get("proxy", "")
-    if proxy and (urlsplit(proxy).scheme not in ("http", "https") or not urlsplit(proxy).hostname):
+    parts = _split(proxy) if proxy else None
+    if proxy and (not parts or parts.scheme not in ("http", "https") or not parts.hostname):
         raise err(f"proxy {proxy!r} is not an http(s) proxy URL")
     for key in ADAPTERS[entry["adapter"]].required:
         if not entry.get(key):
@@ -207,6 +224,8 @@ def load_sources(path: str | os.PathLike[str] | None = None) -> list[Source]:
         raise SourcesError(f"{file}: cannot read sources file: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{file}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise SourcesError(f"{file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     return parse_sources(data, file)
 
 

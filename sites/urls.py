@@ -44,8 +44,18 @@ def same_host(url: str, base_url: str) -> bool:
 
 
 def absolute(base_url: str, href: str) -> str:
-    """`href` resolved against `base_url`, fragment dropped."""
-    return urljoin(base_url, href.strip()).split("#", 1)[0]
+    """`href` resolved against `base_url`, fragment dropped; "" for an href that is no URL
+    at all (e.g. "http://[::1"), which no host check lets through: one bad link costs only
+    itself, wherever a page or feed holds it."""
+    try:
+        return urljoin(base_url, href.strip()).split("#", 1)[0]
+    except ValueError:
+        return ""
+
+
+def resolvable(base_url: str, href: str) -> str | None:
+    """`absolute(base_url, href)`, or None for an href that is no URL (e.g. "http://[::1")."""
+    return absolute(base_url, href) or None
 
 
 def with_query(url: str, **params: str | int) -> str:

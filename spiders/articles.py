@@ -58,12 +58,13 @@ class ArticleMixin:
 
     def article_request(self, entry: FeedEntry, origin: str = "") -> Iterable[Request]:
         """A request for an article not yet seen, unknown, or changed since our last fetch."""
-        try:
-            url = self.to_main(urls.absolute(self.source.base_url, entry.url))
-            on_host = urls.same_host(url, self.source.base_url)
-        except ValueError as exc:  # e.g. "http://[::1": one bad entry, not a lost feed
-            self.fail(origin or entry.url, "feed", f"bad article link {entry.url!r}: {exc}")
+        url = urls.absolute(self.source.base_url, entry.url)
+        if not url:  # e.g. "http://[::1": one bad entry, not a lost feed
+            self.fail(origin or entry.url, "feed", f"bad article link {entry.url[:300]!r}: "
+                                                   "not a URL")
             return
+        url = self.to_main(url)
+        on_host = urls.same_host(url, self.source.base_url)
         if not on_host:
             self.crawler.stats.inc_value("newsmon/articles_offsite")
             return
@@ -117,7 +118,12 @@ class ArticleMixin:
         key = self.adapter.article_key(url)
         asked = response.meta.get("redirect_urls", [response.request.url])[0]
         asked_key = self.adapter.article_key(self.to_main(asked))
-        names = {key, asked_key, *self.adapter.page_aliases(response.selector)}
+        landed_key = self.adapter.article_key(self.to_main(response.url))
+        names = {asked_key, landed_key, *self.adapter.page_aliases(response.selector)}
+        if key == landed_key or key == asked_key:
+            # a canonical link naming another article is no proof of being it: that page goes
+            # on to the store, which keeps both and records the conflict
+            names.add(key)
         owner = next((self.produced[n] for n in sorted(names) if n in self.produced), None)
         if owner is None and asked_key not in self.known:  # a new URL of a stored article?
             owner = next((self.stored[n] for n in sorted(names - {asked_key})

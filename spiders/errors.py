@@ -54,6 +54,9 @@ def failure_reason(failure: Any, request: Request) -> str:
         detail = str(exc).split(" in request ")[0] or "the body passed the limit mid-stream"
         return f"too large (DOWNLOAD_MAXSIZE): {detail}"
     host = urlsplit(request.url).hostname or request.url
+    if isinstance(exc, CannotResolveHostError | DNSLookupError) and "refused: " in str(exc):
+        # the private-address guard's answer (crawler/downloadermiddlewares/private.py)
+        return str(exc)[str(exc).index("refused: "):].rstrip(".")
     seconds = request.meta.get("download_timeout")
     timeout = f"{seconds:g}" if isinstance(seconds, int | float) else "?"
     for kind, template in REASONS:

@@ -276,11 +276,17 @@ class NewsSpider(ArticleMixin, DiscoveryMixin, ListingMixin, TelegramMixin, Spid
         self.crawler.stats.inc_value(f"newsmon/fetch_failed/{stage}")
         self.crawler.signals.send_catch_log(fetch_failed, url=url, stage=stage, reason=reason)
 
-    def save_state(self, spider: Spider) -> None:
-        """Validators of feeds whose every article was handled, aliases, what was found."""
+    def save_state(self, spider: Spider, reason: str = "finished") -> None:
+        """Validators of feeds whose every article was handled, aliases, what was found.
+
+        No validators after a crawl that ended early: its unfetched articles would hide
+        behind 304s next run.
+        """
         if not self.db_path:
             return
         clean = {u: v for u, v in self.validators.items() if u not in self.dirty_feeds}
+        if reason != "finished":
+            clean = {}
         db = connect(self.db_path)
         try:
             save_feed_validators(db, clean)

@@ -78,8 +78,10 @@ class TelegramMixin:
         url = telegram.permalink(self.source.base_url, post.channel, post.number)
         hints = {"title": post.title, "published": post.published,
                  "authors": [post.author] if post.author else []}
+        # The post's page is built from the channel preview (`telegram.post_page`): it stands
+        # for the permalink, which is also what the incremental crawl remembers.
         yield ArticleItem(
-            url=url, source=self.source.name, fetched_url=response.url, status=response.status,
+            url=url, source=self.source.name, fetched_url=url, status=response.status,
             body=telegram.post_page(post), encoding="utf-8",
             headers={"Content-Type": "text/html; charset=utf-8"}, fetched_at=utc_now(),
             adapter=self.source.adapter, body_selector=self.source.body_selector,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from core.clock import utc_now
+from store.retry import write
 
 
 def feed_validators(db: sqlite_utils.Database) -> dict[str, tuple[str, str]]:
@@ -19,14 +20,16 @@ def save_feed_validators(db: sqlite_utils.Database,
     if not validators:
         return
     now = utc_now()
-    with db.atomic():
-        db["feed_state"].upsert_all(
-            [{"url": url, "etag": etag, "last_modified": modified, "checked_at": now}
-             for url, (etag, modified) in validators.items()], pk="url")
+    rows = [{"url": url, "etag": etag, "last_modified": modified, "checked_at": now}
+            for url, (etag, modified) in validators.items()]
+    write(db, lambda db: db["feed_state"].upsert_all(rows, pk="url"),
+          what="saving feed validators")
 
 
 def forget_feed_validators(db: sqlite_utils.Database, urls: list[str]) -> None:
     """Drop saved validators, so the next run fetches these feeds in full."""
-    with db.atomic():
+    def body(db: sqlite_utils.Database) -> None:
         for url in urls:
             db.execute("DELETE FROM feed_state WHERE url = ?", [url])
+
+    write(db, body, what="forgetting feed validators")

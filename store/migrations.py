@@ -344,3 +344,16 @@ def m_triage_002_undo(db: sqlite_utils.Database) -> None:
             db["triage_log"].add_column(name, str)
     db["triage_log"].create_index(["batch"], if_not_exists=True)
     db["triage_log"].create_index(["reverts"], if_not_exists=True)
+
+
+@migration
+def m_faults_001_sessions(db: sqlite_utils.Database) -> None:
+    # Logins (issue 18): one row per session, so logout and removal revoke on the server.
+    # The cookie holds the token; this table only its SHA-256 and a fingerprint of the
+    # password hash it was opened with, so reading the database yields no usable session.
+    db["sessions"].create(
+        {"id": str, "user": str, "created_at": str, "expires_at": str, "revoked_at": str,
+         "password_fp": str},
+        pk="id", not_null={"user", "expires_at"}, if_not_exists=True,
+    )
+    db["sessions"].create_index(["user"], if_not_exists=True)

@@ -8,11 +8,12 @@ from typing import Any
 import sqlite_utils
 
 from core.clock import utc_now
+from store.retry import write
 
 
 def start_run(db: sqlite_utils.Database, command: str, sources: list[str]) -> int:
     """Open a `crawl_runs` row; runs left `running` by a killed process are marked `aborted`."""
-    with db.atomic():
+    def body(db: sqlite_utils.Database) -> int:
         db.execute("UPDATE crawl_runs SET status = 'aborted' WHERE status = 'running'")
         return db["crawl_runs"].insert(
             {"started_at": utc_now(), "status": "running", "command": command,
@@ -20,37 +21,40 @@ def start_run(db: sqlite_utils.Database, command: str, sources: list[str]) -> in
              "items_unchanged": 0, "errors": 0}
         ).last_pk
 
+    return write(db, body, what="starting a run")
+
 
 def record_error(
     db: sqlite_utils.Database, run_id: int | None, source: str, url: str, stage: str,
     reason: str,
 ) -> None:
     """Record why `url` did not become a stored item."""
-    with db.atomic():
-        db["crawl_errors"].insert(
-            {"run_id": run_id, "source": source, "url": url, "stage": stage,
-             "reason": reason[:2000], "at": utc_now()}
-        )
+    row = {"run_id": run_id, "source": source, "url": url[:4000], "stage": stage,
+           "reason": reason[:2000], "at": utc_now()}
+    write(db, lambda db: db["crawl_errors"].insert(row), what="recording an error")
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int]) -> dict:
-    """Close the run with its counts; status is `ok` or `errors` by the recorded errors."""
-    errors = db.execute(
-        "SELECT count(*) FROM crawl_errors WHERE run_id = ?", [run_id]
-    ).fetchone()[0]
-    status = "errors" if errors else "ok"
-    values = {"ended_at": utc_now(), "status": status, "errors": errors}
-    values.update({k: int(counts.get(k, 0)) for k in
-                   ("items_new", "items_updated", "items_unchanged")})
-    with db.atomic():
+def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int],
+               status: str | None = None) -> dict:
+    """Close the run with its counts; status is `ok` or `errors` by the recorded errors
+    (or `status` when the caller knows better, e.g. `failed`)."""
+    def body(db: sqlite_utils.Database) -> dict:
+        errors = db.execute(
+            "SELECT count(*) FROM crawl_errors WHERE run_id = ?", [run_id]).fetchone()[0]
+        values = {"ended_at": utc_now(), "status": status or ("errors" if errors else "ok"),
+                  "errors": errors}
+        values.update({k: int(counts.get(k, 0)) for k in
+                       ("items_new", "items_updated", "items_unchanged")})
         db["crawl_runs"].update(run_id, values)
-    return dict(db["crawl_runs"].get(run_id))
+        return dict(db["crawl_runs"].get(run_id))
+
+    return write(db, body, what="finishing a run")
 
 
 def record_source_run(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
     """Write (or complete) one source's `source_runs` row for a run."""
-    with db.atomic():
-        db["source_runs"].upsert(row, pk=("run_id", "source"))
+    write(db, lambda db: db["source_runs"].upsert(row, pk=("run_id", "source")),
+          what="recording a source run")
 
 
 def source_runs(db: sqlite_utils.Database, source: str) -> list[dict[str, Any]]:

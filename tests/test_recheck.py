@@ -50,17 +50,19 @@ def test_article_edited_then_removed_then_redirected_home(db_path: Path) -> None
         result = run_cli(db_path, "recheck", "--force", "--delay", "0")
         assert "1 edited" in result.output and "version 2" in result.output
 
+        # found gone: "missing" first, "removed" only when a later check agrees (issue 18)
+        gone = ("recheck", "--force", "--delay", "0", "--confirm-after", "0")
         set_html(site, ARTICLE_PATH, "<html><body><h1>Страница не найдена</h1></body></html>",
                       status=404)
-        run_cli(db_path, "recheck", "--force", "--delay", "0")
+        run_cli(db_path, *gone)
 
         site.pages[ARTICLE_PATH] = redirect("/", 302)
-        run_cli(db_path, "recheck", "--force", "--delay", "0")
+        run_cli(db_path, *gone)
 
         set_html(site, ARTICLE_PATH, HOME_HTML)  # a soft 404: 200, but not the article
-        run_cli(db_path, "recheck", "--force", "--delay", "0")
+        run_cli(db_path, *gone)
 
-    assert outcomes(db_path, item_id) == ["unchanged", "edited", "removed", "removed", "removed"]
+    assert outcomes(db_path, item_id) == ["unchanged", "edited", "missing", "removed", "removed"]
     db = connect(db_path)
     rechecks = list(db.query("SELECT * FROM rechecks WHERE item_id = ? ORDER BY id", [item_id]))
     assert rechecks[2]["http_status"] == 404
@@ -145,6 +147,6 @@ def test_removed_page_is_kept_and_headers_recorded(db_path: Path) -> None:
         item_id, _ = add_item(db, site.base_url + "/gone.html", article_html(TITLE, PARAGRAPHS))
         run_cli(db_path, "recheck", "--item", str(item_id), "--delay", "0")
     row = next(db.query("SELECT * FROM rechecks WHERE item_id = ?", [item_id]))
-    assert row["outcome"] == "removed" and row["http_status"] == 404
+    assert row["outcome"] == "missing" and row["http_status"] == 404  # removed when confirmed
     assert json.loads(row["headers"])["Content-Type"].startswith("text/html")
     assert row["body_sha256"] is not None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import signal
 import sqlite3
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -26,8 +25,7 @@ from crawler.scaleout.wire import Message, encode, item_message
 from extraction import content_hash
 from newsmon.cli import cli
 from newsmon.context import AppContext
-from newsmon.demo.sitegen import pangea_site
-from newsmon.demo.siteserver import SiteServer, html
+from newsmon.demo.siteserver import SiteServer
 from newsmon.jobs.funnel_writer import FunnelWriter
 from newsmon.jobs.ingest import drain, ingest
 from store import connect
@@ -35,95 +33,19 @@ from tests.support.cli import newsmon_popen, run_newsmon
 from tests.support.db import rows
 from tests.support.net import free_port
 from tests.support.redis import REDIS_SERVER, RedisServer
-from tests.support.sites import make_articles, sources_toml
+from tests.support.scaleout import (
+    FAST,
+    PROCESSING,
+    TORTURE,
+    crawler,
+    news_site,
+    stored,
+    wait_for,
+)
 
 pytest.importorskip("scrapy_redis", reason="scrapy-redis is not installed")
 pytestmark = [pytest.mark.redis, pytest.mark.skipif(
     REDIS_SERVER is None, reason="redis-server is not installed (apt-get install redis-server)")]
-
-TORTURE = "Сотрудники полиции пытали задержанного активиста в Актобе, сообщил его адвокат."
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=false",
-        # A crawler pulls up to CONCURRENT_REQUESTS from the shared queue at once; at the
-        # per-domain limit one crawler does not hoard the queue.
-        "-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
-PROCESSING = "newsmon:funnel:processing"
-
-
-@pytest.fixture
-def redis(tmp_path: Path):
-    with RedisServer(tmp_path) as server:
-        yield server
-
-
-@pytest.fixture
-def processes():
-    """Processes a test starts; any still running at the end (a failed test) are killed."""
-    started: list = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.communicate()
-
-
-def slow(route, delay: float):
-    """The route with a delay, so crawlers are still running while the writer works."""
-    def render(query):
-        page = route(query) if callable(route) else route
-        page.delay = delay
-        return page
-    return render
-
-
-def news_site(server: SiteServer, folder: Path, count: int, delay: float = 0.0,
-              with_gone: bool = True) -> dict:
-    """The site (the two newest flagged, the two oldest gone: 404 and 410), its sources file."""
-    articles = make_articles(count, sections=("kazakhstan",))
-    for record in articles[:2]:
-        record["paragraphs"].append(TORTURE)
-    site = pangea_site(articles, server.base_url, feed_size=10, page_size=8)
-    path_of = {r["id"]: next(p for p in site if p.endswith(f"/{r['id']}.html")
-                             and p.count("/") == 3) for r in articles}
-    gone = {path_of[articles[-1]["id"]]: 404, path_of[articles[-2]["id"]]: 410} \
-        if with_gone else {}
-    for path, status in gone.items():
-        site[path] = html("<html><body><h1>Страница не найдена</h1></body></html>", status)
-    server.pages.update({p: slow(r, delay) if p.startswith("/a/") else r
-                         for p, r in site.items()})
-    sources = sources_toml(folder / "sources.toml", [{
-        "name": "azattyq-ru", "title": "Азаттык", "adapter": "pangea",
-        "base_url": server.base_url, "languages": ["ru"], "country": "KZ",
-        "feeds": site.feeds, "sections": site.sections[:1], "listing_pages": 10}])
-    flagged = {server.base_url + path_of[r["id"]]: site[path_of[r["id"]]]({}).body
-               for r in articles[:2]}
-    return {"sources": sources, "gone": {server.base_url + p: s for p, s in gone.items()},
-            "feed": site.feeds[0],
-            "articles": articles, "flagged_bodies": flagged}
-
-
-def crawler(redis: RedisServer, site: dict, folder: Path, name: str, run: str = "test-run"):
-    """One `newsmon crawl` process of the scale-out mode, as cron starts it on a machine."""
-    folder.mkdir(exist_ok=True)
-    env = {"NEWSMON_REDIS_URL": redis.url, "NEWSMON_REDIS_RUN": run,
-           "NEWSMON_REDIS_WORKER": name}
-    return newsmon_popen("crawl", "--sources", str(site["sources"]), *FAST,
-                         "-s", f"USER_AGENT=crawler-{name}", env=env, cwd=folder)
-
-
-def wait_for(condition, timeout: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def stored(db_path: Path) -> int:
-    try:
-        return rows(db_path, "SELECT count(*) FROM items")[0][0]
-    except Exception:  # not created yet
-        return 0
-
 
 @pytest.mark.e2e
 def test_two_crawlers_and_a_killed_writer_store_every_article_once(
@@ -220,65 +142,6 @@ def test_crawlers_without_a_database_still_crawl_incrementally(
     assert "If-None-Match" in feed.headers or "If-Modified-Since" in feed.headers
     assert rows(db_path, "SELECT status, items_new, items_unchanged FROM crawl_runs "
                          "ORDER BY id") == [("ok", 6, 0), ("ok", 0, 0)]
-
-
-@pytest.mark.e2e
-def test_a_crawler_without_redis_exits_3_with_one_line(tmp_path: Path) -> None:
-    (tmp_path / "sources.toml").write_text(
-        '[[source]]\nname = "s"\ntitle = "S"\nadapter = "feed"\nbase_url = "https://s.invalid"'
-        '\nlanguages = ["ru"]\nfeeds = ["/rss"]\n', encoding="utf-8")
-    url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
-    result = run_newsmon("crawl", "--sources", str(tmp_path / "sources.toml"), cwd=tmp_path,
-                         env={"NEWSMON_REDIS_URL": url})
-    assert result.returncode == 3
-    (line,) = result.stderr.splitlines()
-    assert line.startswith("newsmon crawl: Redis at redis://:***@127.0.0.1:")
-    assert "hunter2" not in result.stderr
-
-
-@pytest.mark.e2e
-def test_a_crawler_that_loses_redis_mid_run_stops_and_says_so(
-        tmp_path: Path, redis: RedisServer, processes: list) -> None:
-    with SiteServer() as server:
-        site = news_site(server, tmp_path, 12, delay=1.0)
-        proc = crawler(redis, site, tmp_path / "a", "a")
-        processes.append(proc)
-        wait_for(lambda: any(r.path.startswith("/a/") for r in server.requests),
-                 what="the first article request")
-        redis.stop()
-        _, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 1, stderr
-    assert "Traceback" not in stderr
-    assert "lost the Redis queue mid-run" in stderr
-    assert len(stderr.splitlines()) <= 4, stderr
-
-
-def test_a_writer_that_loses_redis_marks_the_open_run_failed(
-        tmp_path: Path, redis: RedisServer) -> None:
-    db_path = tmp_path / "newsmon.db"
-    with SiteServer() as server:
-        site = news_site(server, tmp_path, 4)
-        crawled = run_newsmon("crawl", "--sources", str(site["sources"]), *FAST, cwd=tmp_path,
-                              env={"NEWSMON_REDIS_URL": redis.url})
-    assert crawled.returncode == 1
-    client = redis.client()
-    done = client.rpop("newsmon:funnel:queue")  # as if the crawler died before its end
-    assert done is not None
-    runner = CliRunner()
-    first = runner.invoke(cli, ["--db", str(db_path), "ingest", "--wait", "0.2"],
-                          env={"NEWSMON_REDIS_URL": redis.url})
-    assert first.exit_code == 0, first.output
-    assert rows(db_path, "SELECT status FROM crawl_runs") == [("running",)]
-    redis.stop()
-    second = runner.invoke(cli, ["--db", str(db_path), "ingest", "--wait", "0.2"],
-                           env={"NEWSMON_REDIS_URL": redis.url})
-    assert second.exit_code == 3
-    (line,) = second.stderr.splitlines()
-    assert line.startswith("newsmon ingest: Redis at") and "unreachable" in line
-    assert rows(db_path, "SELECT status FROM crawl_runs") == [("errors",)]
-    reasons = [r for (r,) in rows(db_path, "SELECT reason FROM crawl_errors WHERE stage = "
-                                           "'ingest'")]
-    assert len(reasons) == 1 and "unreachable" in reasons[0]
 
 
 # -- the writer alone, in-process: messages as crawler processes push them -------------------

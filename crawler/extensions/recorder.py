@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from scrapy import signals
@@ -23,6 +24,8 @@ class CrawlRecorder:
         self.db_path = db_path
         self.run_id = run_id
         self.db = None
+        self.unwritten: list[tuple[str, str, str, str]] = []  # written again at close
+        self.write_error = ""  # why the database refused the last row (locked, disk full)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRecorder:
@@ -42,8 +45,20 @@ class CrawlRecorder:
         self.db = connect(self.db_path)
 
     def spider_closed(self, spider: Any) -> None:
-        if self.db is not None:
-            self.db.close()
+        """Write the rows the database refused during the run (locked or full then)."""
+        if self.db is None:
+            return
+        left = list(self.unwritten)
+        while left and self._write(*left[0]):
+            left.pop(0)
+        if left:
+            source = left[0][0]
+            logger.error("%d failure(s) of %s could not be recorded (%s); their feeds are "
+                         "read in full next run", len(left), source, self.write_error)
+            self.crawler.stats.set_value("newsmon/errors_unrecorded", len(left))
+            self._write(source, "", "store", f"{len(left)} failure(s) could not be recorded: "
+                                             f"{self.write_error}")
+        self.db.close()
 
     def _record(self, url: str, stage: str, reason: str) -> None:
         self.crawler.stats.inc_value("newsmon/errors")
@@ -51,7 +66,20 @@ class CrawlRecorder:
         source = getattr(getattr(self.crawler.spider, "source", None), "name", "")
         if self.db is None:
             self.db = connect(self.db_path)
-        record_error(self.db, self.run_id, source, url, stage, reason)
+        if not self._write(source, url, stage, reason):
+            self.unwritten.append((source, url, stage, reason))
+
+    def _write(self, source: str, url: str, stage: str, reason: str) -> bool:
+        """Write one row (retried while busy); False if the database refuses it."""
+        try:
+            record_error(self.db, self.run_id, source, url, stage, reason)
+            return True
+        except sqlite3.Error as exc:
+            if not self.write_error:  # once per run: a full disk refuses every row after
+                logger.error("cannot record failures in the database (%s); kept for the end "
+                             "of the run", exc)
+            self.write_error = str(exc)
+            return False
 
     def fetch_failed(self, url: str, stage: str, reason: str, **kwargs: Any) -> None:
         self._record(url, stage, reason)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.scaleout.wire import PROCESSING_KEY, QUEUE_KEY, QueueUnavailable
+from crawler.scaleout.wire import PROCESSING_KEY, QUEUE_KEY, QueueMisconfigured, QueueUnavailable
 
 CONNECT_TIMEOUT = 5.0
 SOCKET_TIMEOUT = 30.0
@@ -44,7 +44,8 @@ def open_redis(url: str, socket_timeout: float = SOCKET_TIMEOUT) -> Any:
                                       socket_timeout=socket_timeout)
         client.ping()
     except ValueError as exc:  # a malformed URL
-        raise QueueUnavailable(f"bad Redis URL {safe_url(url)}: {exc}") from None
+        raise QueueMisconfigured(f"NEWSMON_REDIS_URL {safe_url(url)} is not a Redis URL: "
+                                 f"{exc}") from None
     except (*redis_errors(), redis.RedisError) as exc:
         raise QueueUnavailable(f"Redis at {safe_url(url)} is unreachable: {exc}") from None
     return client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -12,6 +13,8 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.scaleout import source_key
 from crawler.scaleout.queue import redis_errors
 from crawler.scaleout.report import queue_lost
+
+logger = logging.getLogger(__name__)
 
 
 class _Stats:
@@ -25,7 +28,13 @@ class _Stats:
 
 
 class SourceScheduler(Scheduler):
-    """scrapy-redis's scheduler with per-source keys."""
+    """scrapy-redis's scheduler with per-source keys.
+
+    When Redis stops answering mid-run, scrapy-redis raises in the engine's loop every few
+    seconds and the crawl never ends (later cron runs then find the lock held). Here the
+    first error closes the source's crawl (`report.queue_lost`), and no feed validators are
+    saved for it.
+    """
 
     crawler: Crawler
 

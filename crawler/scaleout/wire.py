@@ -33,6 +33,10 @@ class QueueUnavailable(RuntimeError):
     """Redis cannot be reached: nothing can be pushed or ingested (an outage, exit 3)."""
 
 
+class QueueMisconfigured(ValueError):
+    """NEWSMON_REDIS_URL is not a Redis URL: a configuration error (exit 2)."""
+
+
 class BadMessage(ValueError):
     """A frame that is not a newsmon funnel message (recorded by the writer, never dropped)."""
 

@@ -12,10 +12,13 @@ from datasette import hookimpl
 
 from datasette_plugins import i18n
 from datasette_plugins.access import anonymous_decision
+from datasette_plugins.gate import session_gate
 from datasette_plugins.headers import hardening_middleware
+from datasette_plugins.login import login_view, password_tool_view
+from datasette_plugins.params import checked_params
+from datasette_plugins.rowlinks import install as hide_private_row_links
 from datasette_plugins.state import get_state
 from datasette_plugins.table_search import search_filter
-from datasette_plugins.throttle import throttle_middleware
 from datasette_plugins.views_dashboard import dashboard_view
 from datasette_plugins.views_export import export_csv, export_json
 from datasette_plugins.views_misc import history_view, script, set_language
@@ -27,14 +30,17 @@ from datasette_plugins.views_write import triage_bulk, triage_one, undo
 def startup(datasette: Any) -> None:
     # Fail at start, not at first login, when NEWSMON_USERS or NEWSMON_ANONYMOUS is wrong.
     get_state(datasette)
+    hide_private_row_links()
 
 
 @hookimpl
 def asgi_wrapper(datasette: Any) -> Any:
-    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py),
-    # failed logins throttled per client (datasette_plugins/throttle.py), and the visitor's
-    # language for the request (datasette_plugins/i18n.py).
-    return lambda app: hardening_middleware(throttle_middleware(i18n.language_middleware(app)))
+    # HttpOnly session cookie, no framing, no MIME sniffing (datasette_plugins/headers.py);
+    # no HTTP Basic, and a session cookie counts only while its session is valid (gate.py);
+    # bad numbers in newsmon's URLs are 400 before any view runs (params.py); the visitor's
+    # language for the request (i18n.py).
+    return lambda app: hardening_middleware(session_gate(
+        datasette, checked_params(i18n.language_middleware(app))))
 
 
 @hookimpl
@@ -51,10 +57,14 @@ def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict:
     return get_state(datasette).plugin_metadata
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def register_routes() -> list[tuple[str, Any]]:
-    # Plugin routes are matched before Datasette's, so "/" becomes the triage queue.
+    # Plugin routes are matched before Datasette's, so "/" becomes the triage queue; tryfirst
+    # puts ours before datasette-auth-passwords' login and password tool (datasette_plugins/
+    # login.py: throttled, hashed off the event loop, server-side sessions).
     return [
+        (r"^/-/login$", login_view),
+        (r"^/-/password-tool$", password_tool_view),
         (r"^/$", queue_view),
         (r"^/-/queue$", queue_view),
         (r"^/-/queue\.csv$", export_csv),
@@ -79,6 +89,8 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
 @hookimpl(trylast=True)
 def permission_allowed(datasette: Any, actor: dict | None, action: str, resource: Any) -> Any:
     # trylast: Datasette keeps the last non-None answer, so an anonymous denial here wins.
+    if action == "view-table" and isinstance(resource, tuple) and resource[1] == "sessions":
+        return False  # session hashes are nobody's reading, logged in or not
     if actor:
         return None
 

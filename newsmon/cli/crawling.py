@@ -30,6 +30,10 @@ def report_crawl(app: AppContext, report: crawl_job.CrawlReport, per_source: boo
     """Quiet when all went well; else one line per failing source and the run's summary."""
     if app.verbose and per_source:
         click.echo(report.format(), err=bool(report.run["errors"]))
+    if report.unrecorded:
+        click.echo(f"newsmon: {report.unrecorded} failure(s) could not be recorded (the "
+                   "database refused the writes: disk full?); their feeds are read in full "
+                   "next run", err=True)
     if report.run["errors"]:
         if not (app.verbose and per_source):
             for line in report.failing_lines(app):
@@ -69,6 +73,8 @@ def run_cmd(app: AppContext, sources_path: str | None, only: tuple[str, ...], se
                              crawl_job.parse_settings(settings), command="run")
     report_crawl(app, report, per_source=False)
     digest = digest_job.digest(app, subscriptions_path, base_url, command="run")
+    for warning in digest.warnings:
+        click.echo(f"newsmon: warning: {warning}", err=True)
     for failure in digest.failures:
         click.echo(f"newsmon: {failure} (nothing recorded; the next run retries)", err=True)
     run = report.run
@@ -93,6 +99,8 @@ def digest_cmd(app: AppContext, dry_run: str | None, subscriptions_path: str | N
     Exit 1 if a send failed (nothing recorded for it; the next run retries).
     """
     report = digest_job.digest(app, subscriptions_path, base_url, dry_run)
+    for warning in report.warnings:
+        click.echo(f"newsmon digest: warning: {warning}", err=True)
     for _, _, path in report.sent if dry_run else ():
         click.echo(path)
     for failure in report.failures:

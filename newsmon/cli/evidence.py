@@ -9,25 +9,40 @@ from typing import Any
 import click
 
 from evidence.recheck import DEFAULT_SCHEDULE, parse_schedule
+from evidence.takedown import DEFAULT_CONFIRM_HOURS
 from newsmon.cli.group import cli
 from newsmon.cli.options import sources_option
 from newsmon.context import AppContext
+from newsmon.envconfig import env_number, env_parsed, private_hosts
 from newsmon.jobs import evidence as evidence_job
 from newsmon.lock import run_lock
 from sites.sources import load_sources
 
 
-def _schedule(ctx: click.Context, param: click.Parameter, value: str) -> tuple[int, ...]:
+def _schedule(ctx: click.Context, param: click.Parameter, value: str | None
+              ) -> tuple[int, ...]:
+    """--schedule, else NEWSMON_RECHECK_SCHEDULE (checked like it), else the default."""
+    if value is None:
+        return env_parsed("NEWSMON_RECHECK_SCHEDULE", parse_schedule, DEFAULT_SCHEDULE)
     try:
         return parse_schedule(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
 
 
+def _from_env(name: str, default: float, maximum: float) -> Any:
+    """Callback: the option's value, else the variable `name` (one-line error if bad)."""
+    def callback(ctx: click.Context, param: click.Parameter, value: float | None) -> float:
+        return value if value is not None else env_number(name, default, maximum=maximum)
+
+    return callback
+
+
 @cli.command("recheck")
 @sources_option
-@click.option("--schedule", callback=_schedule, envvar="NEWSMON_RECHECK_SCHEDULE",
-              default=",".join(map(str, DEFAULT_SCHEDULE)), show_default=True,
+@click.option("--schedule", callback=_schedule, default=None,
+              show_default="$NEWSMON_RECHECK_SCHEDULE or "
+                           + ",".join(map(str, DEFAULT_SCHEDULE)),
               help="Days after first seen at which an item is re-checked.")
 @click.option("--force", is_flag=True, help="Re-check every watched item now, due or not.")
 @click.option("--all-due", is_flag=True, help="Re-check all due items (no --limit).")
@@ -35,8 +50,16 @@ def _schedule(ctx: click.Context, param: click.Parameter, value: str) -> tuple[i
               help="At most this many items per run (the rest wait for the next run).")
 @click.option("--item", "item_ids", type=int, multiple=True,
               help="Re-check this watched item now (repeatable).")
-@click.option("--delay", type=click.FloatRange(min=0), envvar="NEWSMON_RECHECK_DELAY",
-              default=1.0, show_default=True, help="Seconds between requests to one host.")
+@click.option("--delay", type=click.FloatRange(min=0), default=None,
+              callback=_from_env("NEWSMON_RECHECK_DELAY", 1.0, 3600),
+              show_default="$NEWSMON_RECHECK_DELAY or 1",
+              help="Seconds between requests to one host.")
+@click.option("--confirm-after", "confirm_hours", type=click.FloatRange(min=0), default=None,
+              callback=_from_env("NEWSMON_RECHECK_CONFIRM_HOURS", DEFAULT_CONFIRM_HOURS,
+                                 24 * 366),
+              show_default=f"$NEWSMON_RECHECK_CONFIRM_HOURS or {DEFAULT_CONFIRM_HOURS:g}",
+              help="Hours between the check that finds a page gone and the one that "
+                   "confirms it removed (only then do digests tell).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
               help="Seconds for a whole answer (not per read).")
 @click.pass_obj
@@ -47,7 +70,8 @@ def recheck_cmd(app: AppContext, sources_path: str | None, **options: Any) -> No
         db = app.connect(create=False)
         try:
             results = evidence_job.recheck(db, sources,
-                                           evidence_job.RecheckOptions(**options))
+                                           evidence_job.RecheckOptions(
+                                               **options, private_hosts=private_hosts()))
         finally:
             db.close()
     for result in results:
@@ -55,7 +79,7 @@ def recheck_cmd(app: AppContext, sources_path: str | None, **options: Any) -> No
         click.echo(f"{result.outcome:<11} item {result.item_id} {result.url}: "
                    f"{result.detail}{version}")
     counts = Counter(result.outcome for result in results)
-    summary = ", ".join(f"{counts[k]} {k}" for k in ("unchanged", "edited", "removed",
+    summary = ", ".join(f"{counts[k]} {k}" for k in ("unchanged", "edited", "missing", "removed",
                                                       "unreachable") if counts[k])
     click.echo(f"re-checked {len(results)} item(s){': ' + summary if summary else ''}")
 

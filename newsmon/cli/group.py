@@ -8,6 +8,7 @@ queue as exit 3 (README, "Exit codes").
 from __future__ import annotations
 
 import os
+import sqlite3
 from typing import Any
 
 import click
@@ -15,17 +16,17 @@ import click
 from alerts import SubscriptionError
 from alerts.transport import TransportConfigError
 from classifiers import RulesError
-from crawler.scaleout.wire import QueueUnavailable
+from crawler.scaleout.wire import QueueMisconfigured, QueueUnavailable
 from datasette_plugins.access import UsersError
 from newsmon.context import AppContext
-from newsmon.errors import EXIT_ALL_FAILED, EXIT_CONFIG, EXIT_LOCKED, ConfigError
+from newsmon.errors import EXIT_ALL_FAILED, EXIT_CONFIG, EXIT_FAILURES, EXIT_LOCKED, ConfigError
 from newsmon.lock import AlreadyRunning
 from newsmon.logs import configure_logging
 from sites.sources import SourcesError
 from store import StoreError, default_db_path
 
-CONFIG_ERRORS = (ConfigError, SourcesError, RulesError, SubscriptionError, UsersError,
-                 TransportConfigError, StoreError)
+CONFIG_ERRORS = (ConfigError, QueueMisconfigured, SourcesError, RulesError, SubscriptionError,
+                 UsersError, TransportConfigError, StoreError)
 
 
 class NewsmonGroup(click.Group):
@@ -43,6 +44,11 @@ class NewsmonGroup(click.Group):
         except QueueUnavailable as exc:  # scale-out mode: no Redis, nothing can be done
             click.echo(f"newsmon {ctx.invoked_subcommand}: {exc}", err=True)
             ctx.exit(EXIT_ALL_FAILED)
+        except sqlite3.Error as exc:  # a full disk, a failing disk, a lock held for minutes
+            db_path = getattr(ctx.obj, "db_path", "the database")
+            click.echo(f"newsmon: cannot use {db_path}: {exc} (nothing more was written; "
+                       "the next run retries)", err=True)
+            ctx.exit(EXIT_FAILURES)
 
 
 @click.group(cls=NewsmonGroup, context_settings={"help_option_names": ["-h", "--help"]})

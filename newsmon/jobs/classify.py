@@ -13,6 +13,7 @@ from classifiers import RulesError, classify, detect_language, load_rules
 from newsmon.errors import ConfigError
 from sites.sources import Source
 from store.items import classification_columns, write_classification
+from store.retry import write
 
 BATCH = 500
 
@@ -55,23 +56,37 @@ class ReclassifyReport:
         return self.items / self.seconds if self.seconds > 0 else 0.0
 
 
-def _reclassify_one(db: sqlite_utils.Database, row: tuple, outlets_kz: set[str]) -> bool:
-    """Re-detect and re-classify one stored item; True if it is flagged now and was not."""
+def _reclassified(row: tuple, outlets_kz: set[str]) -> tuple[int, dict[str, Any], bool]:
+    """Re-detect and re-classify one stored item: (id, result, flagged now and was not)."""
     item_id, title, text, source, was_flagged = row
     lang = detect_language(f"{title or ''}\n{text or ''}")
     result = classify(title or "", text or "", lang)
     # Relevance from the text, or from the outlet (a Kazakhstan outlet) as the crawl gives it.
     result["kz_relevant"] = bool(result.get("kz_relevant")) or source in outlets_kz
-    columns = classification_columns(result)
-    columns["lang"] = lang
-    db["items"].update(item_id, columns)
-    write_classification(db, item_id, result)
-    return bool(result["flagged"]) and not was_flagged
+    result["lang"] = lang
+    return item_id, result, bool(result["flagged"]) and not was_flagged
+
+
+def _store_batch(db: sqlite_utils.Database, results: list[tuple[int, dict[str, Any], bool]]
+                 ) -> None:
+    """One short write transaction for a classified batch (retried while the web writes)."""
+    def body(db: sqlite_utils.Database) -> None:
+        for item_id, result, _ in results:
+            columns = classification_columns(result)
+            columns["lang"] = result["lang"]
+            db["items"].update(item_id, columns)
+            write_classification(db, item_id, result)
+
+    write(db, body, what="storing reclassified items")
 
 
 def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BATCH
                ) -> ReclassifyReport:
-    """Re-classify every stored item in id batches (memory stays flat); triage is untouched."""
+    """Re-classify every stored item in id batches (memory stays flat); triage is untouched.
+
+    Classifying happens outside any transaction; each batch is then written in one short
+    immediate transaction, so triage saves in Datasette wait milliseconds, not a batch.
+    """
     checked_rules()
     outlets_kz = {s.name for s in sources if s.country == "KZ"}
     report = ReclassifyReport()
@@ -83,9 +98,9 @@ def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BA
             "LIMIT ?", [last_id, batch]).fetchall()
         if not rows:
             break
-        with db.atomic():
-            for row in rows:
-                report.newly_flagged += _reclassify_one(db, row, outlets_kz)
+        results = [_reclassified(row, outlets_kz) for row in rows]
+        _store_batch(db, results)
+        report.newly_flagged += sum(newly for _, _, newly in results)
         report.items += len(rows)
         last_id = rows[-1][0]
     report.seconds = time.perf_counter() - started

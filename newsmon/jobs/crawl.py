@@ -12,12 +12,13 @@ from typing import Any
 
 from crawler.browser import browser_problem
 from newsmon.context import AppContext
+from newsmon.envconfig import private_hosts
 from newsmon.errors import EXIT_ALL_FAILED, EXIT_FAILURES, EXIT_OK, ConfigError
 from newsmon.jobs.classify import checked_rules
 from newsmon.jobs.runner import STAT_KEYS, run_crawl, summarise_stats
 from newsmon.lock import run_lock
 from sites.sources import Source, SourcesError, default_sources_path, load_sources
-from store import finish_run, start_run
+from store import finish_run, record_error, start_run
 
 
 @dataclass
@@ -26,6 +27,7 @@ class CrawlReport:
 
     run: dict[str, Any]
     per_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    unrecorded: int = 0  # failures the database refused to record (disk full)
 
     @property
     def all_failed(self) -> bool:
@@ -38,7 +40,7 @@ class CrawlReport:
     def exit_code(self) -> int:
         if self.all_failed:
             return EXIT_ALL_FAILED
-        return EXIT_FAILURES if self.run["errors"] else EXIT_OK
+        return EXIT_FAILURES if self.run["errors"] or self.unrecorded else EXIT_OK
 
     def format(self) -> str:
         """One line per source and a total (`-v`)."""
@@ -82,24 +84,57 @@ def crawl_sources(app: AppContext, sources: list[Source], since: date | None = N
     finally:
         db.close()
     stats = run_crawl(sources, app.db_path, run_id, since, overrides) if sources else {}
+    record_crawler_failures(app, run_id, stats)
     per_source = summarise_stats(stats)
     totals = {key: sum(s[key] for s in per_source.values()) for key in STAT_KEYS}
+    unrecorded = sum(int(s.get("newsmon/errors_unrecorded", 0)) for s in stats.values())
     db = app.connect()
     try:
-        run = finish_run(db, run_id, totals)
+        run = finish_run(db, run_id, totals, status="failed" if unrecorded else None)
     finally:
         db.close()
-    return CrawlReport(run, per_source)
+    return CrawlReport(run, per_source, unrecorded)
+
+
+def record_crawler_failures(app: AppContext, run_id: int, stats: dict[str, dict]) -> None:
+    """A `crawl_errors` row for each source whose crawler failed as a whole."""
+    failed = {name: values["newsmon/crawl_failed"] for name, values in stats.items()
+              if values.get("newsmon/crawl_failed")}
+    if not failed:
+        return
+    db = app.connect()
+    try:
+        for name, reason in failed.items():
+            record_error(db, run_id, name, "", "crawl", f"the crawl of this source failed: "
+                                                        f"{reason}")
+            stats[name]["newsmon/errors"] = int(stats[name].get("newsmon/errors", 0)) + 1
+    finally:
+        db.close()
+
+
+#: How a `-s` value is read for a setting whose default has this type.
+SETTING_TYPES = {bool: ("getbool", "true or false"), int: ("getfloat", "a number"),
+                 float: ("getfloat", "a number")}
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, str]:
-    """`-s NAME=VALUE` pairs (Scrapy's own convention) as a settings dict."""
+    """`-s NAME=VALUE` pairs (Scrapy's own convention) as a settings dict, each value checked
+    against the type of the setting's default (a timeout stays a number)."""
+    from newsmon.jobs.runner import project_settings
+
     settings = {}
+    defaults = project_settings()
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise ConfigError(f"-s expects NAME=VALUE, got {pair!r}")
-        settings[name.strip()] = value
+        if check := SETTING_TYPES.get(type(defaults.get(name))):
+            try:
+                getattr(project_settings({name: value}), check[0])(name)
+            except ValueError:
+                raise ConfigError(f"-s {name}={value[:40]!r}: must be {check[1]}") from None
+        settings[name] = value
     return settings
 
 
@@ -108,6 +143,7 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
           command: str = "crawl") -> CrawlReport:
     """The crawl as `newsmon crawl` and `newsmon run` do it; AlreadyRunning if locked."""
     sources = select_sources(sources_path, only)
+    overrides = {"NEWSMON_PRIVATE_HOSTS": list(private_hosts()), **(overrides or {})}
     if redis_url := os.environ.get("NEWSMON_REDIS_URL"):
         # Scale-out: crawler processes share one request queue and push what they find to
         # `newsmon ingest` (docs/scaling.md); each holds the lock of its own worker name.

@@ -46,7 +46,13 @@ def _send(app: AppContext, subscriptions_path: str | None, dry_run: str | None,
             logger.info("no subscriptions: nothing to send")
             return DigestReport()
         with _transport(dry_run) as transport:
-            return send_digests(db, subs, transport, options)
+            report = send_digests(db, subs, transport, options)
+        if getattr(getattr(transport, "settings", None), "plaintext_password", False):
+            warning = ("the SMTP password was sent without TLS (NEWSMON_SMTP_SECURITY=none, "
+                       "NEWSMON_SMTP_ALLOW_PLAINTEXT=1)")
+            logger.warning("%s", warning)
+            report.warnings.append(warning)
+        return report
     finally:
         db.close()
 

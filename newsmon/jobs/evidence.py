@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlite_utils
 
@@ -20,6 +21,8 @@ class RecheckOptions:
     item_ids: tuple[int, ...] = ()
     delay: float = 1.0
     timeout: float = 30.0
+    confirm_hours: float = 24.0  # a page found gone is "removed" only on a check this later
+    private_hosts: tuple[str, ...] = ()  # NEWSMON_PRIVATE_HOSTS: may resolve to LAN addresses
 
 
 def readers_for(sources: list[Source]) -> dict[str, PageReader]:
@@ -30,8 +33,11 @@ def readers_for(sources: list[Source]) -> dict[str, PageReader]:
 def recheck(db: sqlite_utils.Database, sources: list[Source], options: RecheckOptions
             ) -> list[RecheckResult]:
     """Re-fetch the due watched items (or the named ones) and record what became of them."""
-    items = due_items(db, options.schedule, force=options.force, item_ids=options.item_ids)
+    confirm_after = timedelta(hours=options.confirm_hours)
+    items = due_items(db, options.schedule, force=options.force, item_ids=options.item_ids,
+                      confirm_after=confirm_after)
     if not (options.all_due or options.force or options.item_ids):
         items = items[:options.limit]
-    fetcher = PoliteFetcher(delay=options.delay, timeout=options.timeout)
-    return run_rechecks(db, items, fetcher, readers_for(sources))
+    fetcher = PoliteFetcher(delay=options.delay, timeout=options.timeout,
+                            private_hosts=options.private_hosts)
+    return run_rechecks(db, items, fetcher, readers_for(sources), confirm_after)

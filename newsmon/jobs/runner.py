@@ -34,18 +34,34 @@ def run_crawl(
     sources: list[Source], db_path: str, run_id: int, since: date | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Crawl `sources` into `db_path` (blocks until done); return Scrapy stats per source."""
+    """Crawl `sources` into `db_path` (blocks until done); return Scrapy stats per source.
+
+    A source whose crawler failed as a whole (it could not start: a shared queue that is
+    down, a component that crashed) has its reason under "newsmon/crawl_failed".
+    """
     # LOG_INSTALL_ROOT_HANDLER=False (crawl_settings) keeps Scrapy off the root logger.
     process = CrawlerProcess(crawl_settings(db_path, run_id, overrides))
-    crawlers = {}
+    crawlers, failed = {}, {}
     for source in sources:
         # Pass the class, not a pre-made Crawler: crawl() applies the spider's own
         # update_settings (its offsite middleware and health extension) to a fresh copy.
         before = set(process.crawlers)
-        process.crawl(NewsSpider, source=source, since=since)
-        crawlers[source.name] = (set(process.crawlers) - before).pop()
+        done = process.crawl(NewsSpider, source=source, since=since)
+        done.addErrback(_crawler_failed, source.name, failed)
+        # (a crawler that failed at once has already left process.crawlers)
+        for crawler in set(process.crawlers) - before:
+            crawlers[source.name] = crawler
     process.start()
-    return {name: crawler.stats.get_stats() for name, crawler in crawlers.items()}
+    stats = {s.name: crawlers[s.name].stats.get_stats() if s.name in crawlers else {}
+             for s in sources}
+    for name, reason in failed.items():
+        stats[name]["newsmon/crawl_failed"] = reason
+    return stats
+
+
+def _crawler_failed(failure: Any, name: str, failed: dict[str, str]) -> None:
+    """Keep why a whole crawler failed (recorded as the source's failure; no traceback)."""
+    failed[name] = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
 
 
 def summarise_stats(stats: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -79,4 +79,4 @@ def push_crawl(sources: list[Source], redis_url: str, since: date | None = None,
               for key in ("errors", "items_pushed", *STAT_KEYS)}
     run = {"id": settings["NEWSMON_REDIS_RUN"], **totals,
            "status": "errors" if totals["errors"] or queue_lost else "ok"}
-    return PushReport(run, per_source, failures, queue_lost)
+    return PushReport(run, per_source, failures=failures, queue_lost=queue_lost)

@@ -15,7 +15,13 @@ import sys
 from types import FrameType
 
 from datasette_plugins import METADATA_PATH, PACKAGE_DIR, PLUGINS_DIR, TEMPLATES_DIR
-from datasette_plugins.access import UsersError, anonymous_mode, load_users
+from datasette_plugins.access import (
+    UsersError,
+    anonymous_mode,
+    load_users,
+    login_settings,
+    trusted_proxies,
+)
 from newsmon.errors import ConfigError
 from store import connect
 
@@ -49,13 +55,21 @@ def datasette_env(anonymous: str | None = None) -> dict[str, str]:
     if env.get("NEWSMON_SECRET"):
         # Without a fixed secret every restart logs everybody out.
         env["DATASETTE_SECRET"] = env["NEWSMON_SECRET"]
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, so any local client could
+    # pose as a new address to the login throttle: only configured proxies are believed.
+    try:
+        env["FORWARDED_ALLOW_IPS"] = ",".join(trusted_proxies(env))
+    except UsersError:
+        env["FORWARDED_ALLOW_IPS"] = ""  # reported by check_access_config
     return env
 
 
 def check_access_config(env: dict[str, str]) -> int:
-    """Validate NEWSMON_USERS(_FILE) and NEWSMON_ANONYMOUS; return the number of accounts."""
+    """Validate NEWSMON_USERS(_FILE), NEWSMON_ANONYMOUS and the login limits; return the
+    number of accounts."""
     try:
         anonymous_mode(env)
+        login_settings(env)
         return len(load_users(env))
     except UsersError as exc:
         raise ConfigError(str(exc)) from exc

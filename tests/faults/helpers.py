@@ -112,3 +112,18 @@ def record_figures(section: str, figures: dict[str, Any]) -> None:
         data[section] = {**figures, "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
         LAST_RUN.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                             encoding="utf-8")
+
+
+def cookie(name: str, value: str, host: str = "127.0.0.1") -> Any:
+    """A cookie for `host` as a browser would hold it (forged or copied sessions)."""
+    import http.cookiejar
+
+    return http.cookiejar.Cookie(0, name, value, None, False, host, False, False, "/", True,
+                                 False, None, True, None, None, {})
+
+
+def record_finding(finding: int, section: str, figures: dict[str, Any]) -> None:
+    """Figures of a test for one finding of issue 18: `inputs` tried and, where the test
+    measures them, `tracebacks` (tracebacks or 500s), `lost` (items lost without a recorded
+    reason) and `unauthorised` (accesses that succeeded); `tests.faults.figures` sums them."""
+    record_figures(f"issue18_{section}", {"finding": finding, **figures})

@@ -4,6 +4,7 @@ source hosts, and the integration case redirects between two loopback ports."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -62,11 +63,11 @@ def test_middleware_refuses_a_redirect_from_a_public_source_to_loopback():
     source = SimpleNamespace(base_url=PUBLIC_SOURCE)
     crawler = SimpleNamespace(spider=SimpleNamespace(source=source), stats=_Stats())
     middleware = PrivateAddressMiddleware(crawler)  # type: ignore[arg-type]
-    assert middleware.process_request(Request(PUBLIC_SOURCE + "a/1.html")) is None
+    assert asyncio.run(middleware.process_request(Request(PUBLIC_SOURCE + "a/1.html"))) is None
     hop = Request("http://169.254.169.254/latest/meta-data/",
                   meta={"redirect_urls": [PUBLIC_SOURCE + "a/1.html"]})
     with pytest.raises(IgnoreRequest, match="private or loopback.*redirected from"):
-        middleware.process_request(hop)
+        asyncio.run(middleware.process_request(hop))
     assert crawler.stats.get_value("newsmon/private_refused") == 1
 
 

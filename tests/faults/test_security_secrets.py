@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.faults.helpers import TORTURE_SUBSCRIBER, record_figures
+from tests.faults.tls import make_certificates
 from tests.support.cli import ROOT
 from tests.support.datasette import Client, wait_until_up
 from tests.support.net import free_port
@@ -59,8 +60,9 @@ def test_smtp_password_never_logged_printed_or_stored(tmp_path: Path):
     write_subscriptions(tmp_path / "subscriptions.toml", TORTURE_SUBSCRIBER)
     handler = SinkHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, auth_require_tls=False,
-                            authenticator=_authenticate)
+    certs = make_certificates(tmp_path)  # a password only ever crosses inside STARTTLS
+    controller = Controller(handler, hostname="127.0.0.1", port=port, authenticator=_authenticate,
+                            tls_context=certs.server_context(), require_starttls=True)
     controller.start()
     outputs: dict[str, str | bytes] = {}
     try:
@@ -68,7 +70,8 @@ def test_smtp_password_never_logged_printed_or_stored(tmp_path: Path):
         for n, password in enumerate([SMTP_PASSWORD, WRONG_PASSWORD]):
             add_item(db, f"https://a.test/{n}", f"Пытки в отделении {n}", ["torture"])
             env = smtp_env(port, NEWSMON_SMTP_USER="mailer", NEWSMON_SMTP_PASSWORD=password,
-                           NEWSMON_LOG_FILE=str(log_file))
+                           NEWSMON_LOG_FILE=str(log_file), NEWSMON_SMTP_SECURITY="starttls",
+                           NEWSMON_SMTP_CA_FILE=str(certs.ca_file))
             result = run_cli(args, env, tmp_path)
             outputs[f"run{n}.stdout"], outputs[f"run{n}.stderr"] = result.stdout, result.stderr
             assert result.returncode == (0 if n == 0 else 1), result.stderr[-2000:]
