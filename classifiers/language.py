@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,17 +46,23 @@ Words = list[tuple[frozenset[str], str, int]]  # (evidence letters in it, normed
 
 @dataclass(frozen=True)
 class Evidence:
-    """Letters and function words that point to one language."""
+    """Letters, function words and word patterns that point to one language."""
 
     letters: frozenset[str]
     strong: frozenset[str]
     words: frozenset[str]
+    against: dict[str, re.Pattern[str]] = field(default_factory=dict)  # rival -> word pattern
+    dotless: bool = False  # Kazakh Latin: ı and i are one letter (sites type either)
+
+    def known(self, norm: str) -> bool:
+        """Is ``norm`` one of this language's function words?"""
+        return (norm.replace("ı", "i") if self.dotless else norm) in self.words
 
     def score(self, words: Words) -> float:
         """Letter evidence (1 a word, 2 for a strong letter) plus 2 per function word."""
         total = 0.0
         for special, norm, n in words:
-            if norm in self.words:
+            if self.known(norm):
                 total += 2 * n
             elif special:
                 if not self.strong.isdisjoint(special):
@@ -67,8 +73,9 @@ class Evidence:
 
 
 def _norm(word: str) -> str:
-    """How words are compared: lower case, ё as е, dotless ı as i, one apostrophe."""
-    return word.lower().replace("ё", "е").replace("ı", "i").replace("’", "'").replace("‘", "'")
+    """How words are compared: lower case, ё as е, one apostrophe (dotless ı is kept:
+    Kazakh "bır" is not Turkish "bir"; Kazakh's own words are matched with ı as i)."""
+    return word.lower().replace("ё", "е").replace("’", "'").replace("‘", "'")
 
 
 @lru_cache(maxsize=2)
@@ -81,14 +88,34 @@ def load_evidence(path: Path = EVIDENCE_FILE) -> dict[str, dict[str, Evidence]]:
         out[script] = {}
         for lang, entry in raw[script].items():
             where = f"{path.name}: [{script}.{lang}]"
-            check_keys(entry, where, {"letters": str, "words": str}, {"strong": str})
+            optional = {"strong": str, "against": dict}
+            check_keys(entry, where, {"letters": str, "words": str}, optional)
             if not entry["words"].split():
                 raise RulesError(f"{where}: no words")
+            dotless = lang == "kk" and script == "latin"
             out[script][lang] = Evidence(
                 letters=frozenset(entry["letters"].lower()),
                 strong=frozenset(entry.get("strong", "").lower()),
-                words=frozenset(_norm(w) for w in entry["words"].split()),
+                words=frozenset(
+                    _norm(w).replace("ı", "i") if dotless else _norm(w)
+                    for w in entry["words"].split()
+                ),
+                against=_against(entry.get("against", {}), where, raw[script]),
+                dotless=dotless,
             )
+    return out
+
+
+def _against(table: dict, where: str, languages: dict) -> dict[str, re.Pattern[str]]:
+    """Word patterns that count for a language head to head against one rival."""
+    out = {}
+    for rival, pattern in table.items():
+        if rival not in languages or not isinstance(pattern, str):
+            raise RulesError(f"{where}.against: {rival!r} must be a language of the script = regex")
+        try:
+            out[rival] = re.compile(pattern)
+        except re.error as exc:
+            raise RulesError(f"{where}.against.{rival}: bad regex {pattern!r}: {exc}") from exc
     return out
 
 
@@ -130,12 +157,11 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     base = "ru" if script == "cyrillic" else "en"
     need = MIN_SHARE * len(words)
     ranked = sorted((lang for lang in scores if lang != base), key=scores.__getitem__)[::-1]
-    for lang in ranked[:3]:
+    for lang in ranked:
         if scores[lang] < need or scores[lang] <= scores[base]:
             break
         rivals = [r for r in scores if r not in (lang, base) and scores[r] > 0]
-        ev = table[lang]
-        if all(_head_to_head(ev, table[r], distinct) for r in rivals):
+        if all(_head_to_head(lang, r, table, distinct) for r in rivals):
             if lang != "kk" or _kazakh_positive(words, script):
                 return lang
     if scores[base] >= need and scores[base] >= scores[ranked[0]]:
@@ -152,18 +178,23 @@ def _evidence_letters(script: str) -> frozenset[str]:
     return frozenset().union(*(ev.letters | ev.strong for ev in load_evidence()[script].values()))
 
 
-def _head_to_head(one: Evidence, other: Evidence, words: Words) -> bool:
-    """Does ``one`` beat ``other`` on the letters the other lacks and on function words?"""
+def _head_to_head(name: str, rival: str, table: dict[str, Evidence], words: Words) -> bool:
+    """Does ``name`` beat ``rival`` on the letters the other lacks, function words and the
+    word patterns each has against the other (Kazakh -де/-лер against Bashkir -дә/-ләр)?"""
+    one, other = table[name], table[rival]
     own, theirs = one.letters - other.letters, other.letters - one.letters
 
-    def points(letters: frozenset[str], vocabulary: frozenset[str]) -> int:
-        """2 per function word, 1 per word holding one of ``letters``."""
-        return sum(
-            k * (2 if norm in vocabulary else (not letters.isdisjoint(special)))
-            for special, norm, k in words
-        )
+    def points(ev: Evidence, letters: frozenset[str], pattern: re.Pattern[str] | None) -> int:
+        """2 per function word, 1 per word holding one of ``letters`` or matching ``pattern``."""
+        total = 0
+        for special, norm, k in words:
+            if ev.known(norm):
+                total += 2 * k
+            elif not letters.isdisjoint(special) or (pattern and pattern.search(norm)):
+                total += k
+        return total
 
-    return points(own, one.words) > points(theirs, other.words)
+    return points(one, own, one.against.get(rival)) > points(other, theirs, other.against.get(name))
 
 
 # Letters that, once the neighbours are outscored, mark Kazakh: each is shared with one
@@ -175,7 +206,7 @@ SHORT = 12  # a text this short needs one mark of Kazakh, a longer one two
 def _kazakh_marks(words: list[str], script: str) -> int:
     """Kazakh function words plus words with a letter that marks Kazakh."""
     kk = load_evidence()[script]["kk"]
-    own = sum(_norm(w) in kk.words for w in words)
+    own = sum(kk.known(_norm(w)) for w in words)
     return own + sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
 
 
@@ -190,7 +221,7 @@ def _arabic_script(sample: str) -> str:
     uyghur = sum(ch in _UYGHUR_LETTERS for ch in sample)
     if tote >= max(3, 0.02 * len(sample)) and tote > 3 * uyghur:
         return "kk"
-    if uyghur >= 5:
+    if uyghur >= 2:  # ئ ې ۆ ۈ: Uyghur writes them often, Kazakh tote never
         return "ug"
     return _langdetect(sample)
 

@@ -36,8 +36,10 @@ _CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str, "ma
 
 
 Found = tuple[str, int, int]
-Token = tuple[str, int, int, bool]  # folded token, start, end, joined to the one before
-_JOIN_RE = re.compile(r"[\s\-‐–]*")
+Token = tuple[str, int, int, int]  # folded token, start, end, break before it (below)
+JOINED, SOFT, HARD = 0, 1, 2  # spaces or a hyphen; a comma or quotes; . ! ? ; : or a new line
+_JOIN_RE = re.compile(r"[ \t\-‐–]*")
+_HARD_RE = re.compile(r"[.!?;:…\n]")
 GAP = 3
 MEMO_SIZE = 200_000  # distinct tokens remembered per matcher (a few tens of MB at most)
 
@@ -49,12 +51,14 @@ def _match_rest(rest: tuple[Spec, ...], tokens: list[Token], k: int, lookup: Loo
     spec, tail = rest[0], rest[1:]
     if spec.gap:
         for skip in range(GAP + 1):
+            if skip and (k + skip > len(tokens) or tokens[k + skip - 1][3] == HARD):
+                return None  # a gap does not reach into the next sentence
             end = _match_rest(tail, tokens, k + skip, lookup)
             if end is not None:
                 return end
         return None
-    if k >= len(tokens) or (spec.concept and not tokens[k][3]):
-        return None  # a role ("@concept") does not reach across punctuation
+    if k >= len(tokens) or tokens[k][3] == HARD or (spec.concept and tokens[k][3] != JOINED):
+        return None  # no phrase crosses a sentence end; a role ("@x") not even a comma
     if spec.accepts(tokens[k][0], lookup):
         return _match_rest(tail, tokens, k + 1, lookup)
     return None
@@ -105,8 +109,11 @@ class Matcher:
         tokens: list[Token] = []
         last = 0
         for m in TOKEN_RE.finditer(folded):
-            joined = _JOIN_RE.fullmatch(folded, last, m.start()) is not None
-            tokens.append((m.group(), m.start(), m.end(), joined))
+            if _JOIN_RE.fullmatch(folded, last, m.start()):
+                before = JOINED
+            else:
+                before = HARD if _HARD_RE.search(folded, last, m.start()) else SOFT
+            tokens.append((m.group(), m.start(), m.end(), before))
             last = m.end()
         lookup = self.concepts
         for i, (token, start, end, _) in enumerate(tokens):
