@@ -27,7 +27,7 @@ HAMZA = "\u0674"
 # letters written for the same sound by different sites: ё/е, dotless ı/i, ǧ/ğ, ŋ/ñ
 _FOLD = str.maketrans({"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", **{c: "'" for c in "’‘ʻʼ`"}})
 SCRIPTS = ("latin2018", "latin2021", "tote")
-KINDS = ("v", "va", "n", "nom", "")  # verb, active verb, noun, nominative noun, one word
+KINDS = ("v", "va", "n", "nom", "acc", "")  # verb, active verb, noun, noun as subject / object
 
 
 def fold(text: str) -> str:
@@ -125,6 +125,15 @@ class KazakhForms:
                         out.update(_append(owned, case))
         return out
 
+    def accusative_forms(self, stem: str) -> set[str]:
+        """stem + [plural] + [possessive] + accusative: the noun as a direct object."""
+        bases = self.nominative_forms(stem)
+        out = {w for b in bases for w in _append(b, "QY")}
+        for base in bases - {stem}:  # after the 3rd-person possessive: күзетшісі-н
+            if base.endswith(("ы", "і")):
+                out.add(base + "н")
+        return out
+
     def nominative_forms(self, stem: str) -> set[str]:
         """stem + [plural] + [possessive], no case: the noun as the subject of a sentence."""
         bases = {stem} | {w for s in self.plural for w in _append(stem, s)}
@@ -147,7 +156,8 @@ class KazakhForms:
         """(word start, endings) pairs in every script for ``stem:v`` / ``stem:n`` / ``word``.
 
         ``:va`` is a verb in the active voice only (who did it: ұрды, not ұрылды), ``:nom``
-        a noun without case endings (the subject: полицейлер, not полицейлерді).
+        a noun without case endings (the subject: полицейлер, not полицейлерді), ``:acc`` a
+        noun in the accusative (the object: полицейлерді, күзетшісін).
 
         A token is a form of the entry when it is a word start followed by one of its
         endings. The endings depend only on the class, the stem's last letter and its
@@ -156,7 +166,7 @@ class KazakhForms:
         stem, _, kind = entry.partition(":")
         stem = fold(stem)
         if kind not in KINDS:
-            raise RulesError(f"Kazakh entry {entry!r}: class must be ':v', ':va', ':n' or ':nom'")
+            raise RulesError(f"Kazakh entry {entry!r}: class must be one of :v :va :n :nom :acc")
         if not kind:
             return [(fold(w), frozenset({""})) for w in self.spellings(stem)]
         keep = 2 if stem.endswith("ст") else 1  # the т of -ст may drop before a suffix
@@ -177,7 +187,9 @@ class KazakhForms:
         if kind in ("v", "va"):
             forms = self.verb_forms(rep, passive=kind == "v")
         else:
-            forms = self.nominative_forms(rep) if kind == "nom" else self.noun_forms(rep)
+            forms = {
+                "nom": self.nominative_forms, "acc": self.accusative_forms, "n": self.noun_forms
+            }[kind](rep)
         endings = {f[1:] for f in forms}
         if script < 0:
             return frozenset(endings)
