@@ -39,6 +39,7 @@ _ARAB_RE = re.compile(r"[\u0600-\u06ff]")
 _TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
 _TOTE_INNER_YA = re.compile("\u0649(?=[\u0620-\u064a\u0671-\u06d3])")
 _UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
+_SENTENCE_END = set(".!?…:;\n")
 
 
 Words = list[tuple[frozenset[str], str, int]]  # (evidence letters in it, normed word, count)
@@ -131,8 +132,10 @@ def detect_language(text: str) -> str:
     arab = len(_ARAB_RE.findall(initials))
     if arab > max(cyr, lat):
         return _arabic_script(sample)
-    words = [w.lower().replace("’", "'").replace("‘", "'") for w in raw_words]
     script = "cyrillic" if cyr >= lat else "latin"
+    if script == "cyrillic":  # Kazakh names in Russian text carry Kazakh letters: leave them out
+        raw_words = _without_names(sample) or raw_words
+    words = [w.lower().replace("’", "'").replace("‘", "'") for w in raw_words]
     guess = _by_evidence(words, script)
     if guess:
         return guess
@@ -140,6 +143,18 @@ def detect_language(text: str) -> str:
     if code in ("bg", "mk") and _looks_russian(words):
         return "ru"
     return code
+
+
+def _without_names(sample: str) -> list[str]:
+    """The words of ``sample`` except capitalised ones inside a sentence (names, places)."""
+    out = []
+    for match in _WORD_RE.finditer(sample):
+        word = match.group()
+        before = sample[: match.start()].rstrip(" \t\"«“'(—–-")
+        if word[0].isupper() and before and before[-1] not in _SENTENCE_END:
+            continue
+        out.append(word)
+    return out
 
 
 def _by_evidence(words: list[str], script: str) -> str | None:
@@ -158,8 +173,12 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     need = MIN_SHARE * len(words)
     ranked = sorted((lang for lang in scores if lang != base), key=scores.__getitem__)[::-1]
     for lang in ranked:
-        if scores[lang] < need or scores[lang] <= scores[base]:
+        if scores[lang] < need:
             break
+        if scores[lang] < scores[base] or (
+            scores[lang] == scores[base] and not _head_to_head(lang, base, table, distinct)
+        ):
+            continue
         rivals = [r for r in scores if r not in (lang, base) and scores[r] > 0]
         if all(_head_to_head(lang, r, table, distinct) for r in rivals):
             if lang != "kk" or _kazakh_positive(words, script):
