@@ -38,9 +38,13 @@ class Spec:
         """Is ``token`` (folded) one of the forms this spec stands for?"""
         if self.concept:
             return self.concept in lookup(token)
-        if token in self.forms or any(token.startswith(p) for p in self.prefixes):
+        if token in self.forms:
             return True
-        return any(token.startswith(s) and token[len(s) :] in e for s, e in self.paradigms)
+        if self.prefixes and any(token.startswith(p) for p in self.prefixes):
+            return True
+        return bool(self.paradigms) and any(
+            token.startswith(s) and token[len(s) :] in e for s, e in self.paradigms
+        )
 
 
 @lru_cache(maxsize=1)

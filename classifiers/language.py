@@ -28,6 +28,7 @@ langdetect.DetectorFactory.seed = 0
 PREFIX_CHARS = 1000  # plenty for the decision, and it bounds the cost
 UNDETERMINED = "und"
 MIN_SHARE = 0.15  # the winner's score must reach this share of the words
+RIVAL_SHARE = 0.5  # rivals scoring at least this share of the candidate are met head to head
 EVIDENCE_FILE = Path(__file__).with_name("data") / "languages.toml"
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’‘ʻ][^\W\d_]+)*")
@@ -40,9 +41,11 @@ _TOTE_LETTERS = set("\u06d5\u06c7\u06cb\u06ad\u0674")
 _TOTE_INNER_YA = re.compile("\u0649(?=[\u0620-\u064a\u0671-\u06d3])")
 _UYGHUR_LETTERS = set("\u06d0\u06c6\u06c8\u0626")
 _SENTENCE_END = set(".!?…:;\n")
+_OPENERS = " \t\"«“'(—–-"
 
 
-Words = list[tuple[frozenset[str], str, int]]  # (evidence letters in it, normed word, count)
+# (evidence letters in it, normed word, the same with dotless ı as i, count)
+Words = list[tuple[frozenset[str], str, str, int]]
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,16 @@ class Evidence:
     against: dict[str, re.Pattern[str]] = field(default_factory=dict)  # rival -> word pattern
     dotless: bool = False  # Kazakh Latin: ı and i are one letter (sites type either)
 
-    def known(self, norm: str) -> bool:
-        """Is ``norm`` one of this language's function words?"""
-        return (norm.replace("ı", "i") if self.dotless else norm) in self.words
+    def known(self, norm: str, dotted: str) -> bool:
+        """Is the word (``dotted``: with ı as i) one of this language's function words?"""
+        return (dotted if self.dotless else norm) in self.words
 
     def score(self, words: Words) -> float:
         """Letter evidence (1 a word, 2 for a strong letter) plus 2 per function word."""
         total = 0.0
-        for special, norm, n in words:
-            if self.known(norm):
+        vocabulary, dotless = self.words, self.dotless
+        for special, norm, dotted, n in words:
+            if (dotted if dotless else norm) in vocabulary:
                 total += 2 * n
             elif special:
                 if not self.strong.isdisjoint(special):
@@ -148,12 +152,17 @@ def detect_language(text: str) -> str:
 def _without_names(sample: str) -> list[str]:
     """The words of ``sample`` except capitalised ones inside a sentence (names, places)."""
     out = []
+    last, boundary = 0, True  # the text starts a sentence
     for match in _WORD_RE.finditer(sample):
+        gap = sample[last : match.start()].rstrip(_OPENERS)
+        if "\n" in gap:
+            boundary = True
+        elif gap.strip():
+            boundary = gap.rstrip()[-1:] in _SENTENCE_END
         word = match.group()
-        before = sample[: match.start()].rstrip(" \t\"«“'(—–-")
-        if word[0].isupper() and before and before[-1] not in _SENTENCE_END:
-            continue
-        out.append(word)
+        if boundary or not word[0].isupper():
+            out.append(word)
+        boundary, last = False, match.end()
     return out
 
 
@@ -167,7 +176,10 @@ def _by_evidence(words: list[str], script: str) -> str | None:
     table = load_evidence()[script]
     counts = Counter(words)  # each distinct word is looked at once
     letters = _evidence_letters(script)
-    distinct: Words = [(letters.intersection(w), _norm(w), n) for w, n in counts.items()]
+    distinct: Words = []
+    for word, n in counts.items():
+        norm = _norm(word)
+        distinct.append((letters.intersection(word), norm, norm.replace("ı", "i"), n))
     scores = {lang: ev.score(distinct) for lang, ev in table.items()}
     base = "ru" if script == "cyrillic" else "en"
     need = MIN_SHARE * len(words)
@@ -179,7 +191,8 @@ def _by_evidence(words: list[str], script: str) -> str | None:
             scores[lang] == scores[base] and not _head_to_head(lang, base, table, distinct)
         ):
             continue
-        rivals = [r for r in scores if r not in (lang, base) and scores[r] > 0]
+        # a rival with less than half the score is no contender; the strongest are tried first
+        rivals = [r for r in ranked if r != lang and scores[r] >= RIVAL_SHARE * scores[lang]]
         if all(_head_to_head(lang, r, table, distinct) for r in rivals):
             if lang != "kk" or _kazakh_positive(words, script):
                 return lang
@@ -205,11 +218,12 @@ def _head_to_head(name: str, rival: str, table: dict[str, Evidence], words: Word
 
     def points(ev: Evidence, letters: frozenset[str], pattern: re.Pattern[str] | None) -> int:
         """2 per function word, 1 per word holding one of ``letters`` or matching ``pattern``."""
-        total = 0
-        for special, norm, k in words:
-            if ev.known(norm):
+        total, vocabulary = 0, ev.words
+        search = pattern.search if pattern else None
+        for special, norm, dotted, k in words:
+            if (dotted if ev.dotless else norm) in vocabulary:
                 total += 2 * k
-            elif not letters.isdisjoint(special) or (pattern and pattern.search(norm)):
+            elif (special and not letters.isdisjoint(special)) or (search and search(norm)):
                 total += k
         return total
 
@@ -225,7 +239,7 @@ SHORT = 12  # a text this short needs one mark of Kazakh, a longer one two
 def _kazakh_marks(words: list[str], script: str) -> int:
     """Kazakh function words plus words with a letter that marks Kazakh."""
     kk = load_evidence()[script]["kk"]
-    own = sum(kk.known(_norm(w)) for w in words)
+    own = sum(kk.known(_norm(w), _norm(w).replace("ı", "i")) for w in words)
     return own + sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
 
 

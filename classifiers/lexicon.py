@@ -36,7 +36,7 @@ _CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str, "ma
 
 
 Found = tuple[str, int, int]
-Token = tuple[str, int, int, int]  # folded token, start, end, break before it (below)
+Token = tuple[str, int, int]  # folded token, start, end
 JOINED, SOFT, HARD = 0, 1, 2  # spaces or a hyphen; a comma or quotes; . ! ? ; : or a new line
 _JOIN_RE = re.compile(r"[ \t\-‐–]*")
 _HARD_RE = re.compile(r"[.!?;:…\n]")
@@ -44,24 +44,43 @@ GAP = 3
 MEMO_SIZE = 200_000  # distinct tokens remembered per matcher (a few tens of MB at most)
 
 
-def _match_rest(rest: tuple[Spec, ...], tokens: list[Token], k: int, lookup: Lookup) -> int | None:
+@dataclass
+class _Tokens:
+    """The tokens of one text and, worked out only when a phrase asks, the break before each."""
+
+    text: str
+    items: list[Token]
+    lookup: Lookup
+
+    def brk(self, k: int) -> int:
+        """JOINED, SOFT or HARD: what stands between token k-1 and token k."""
+        last, start = self.items[k - 1][2], self.items[k][1]
+        if start - last == 1 and self.text[last] == " ":
+            return JOINED
+        if _JOIN_RE.fullmatch(self.text, last, start):
+            return JOINED
+        return HARD if _HARD_RE.search(self.text, last, start) else SOFT
+
+
+def _match_rest(rest: tuple[Spec, ...], toks: _Tokens, k: int) -> int | None:
     """Index of the last token when ``rest`` matches from token ``k`` on, else None."""
     if not rest:
         return k - 1
     spec, tail = rest[0], rest[1:]
     if spec.gap:
         for skip in range(GAP + 1):
-            if skip and (k + skip > len(tokens) or tokens[k + skip - 1][3] == HARD):
+            if skip and (k + skip > len(toks.items) or toks.brk(k + skip - 1) == HARD):
                 return None  # a gap does not reach into the next sentence
-            end = _match_rest(tail, tokens, k + skip, lookup)
+            end = _match_rest(tail, toks, k + skip)
             if end is not None:
                 return end
         return None
-    if k >= len(tokens) or tokens[k][3] == HARD or (spec.concept and tokens[k][3] != JOINED):
+    if k >= len(toks.items) or not spec.accepts(toks.items[k][0], toks.lookup):
+        return None
+    brk = toks.brk(k)
+    if brk == HARD or (spec.concept and brk != JOINED):
         return None  # no phrase crosses a sentence end; a role ("@x") not even a comma
-    if spec.accepts(tokens[k][0], lookup):
-        return _match_rest(tail, tokens, k + 1, lookup)
-    return None
+    return _match_rest(tail, toks, k + 1)
 
 
 @dataclass(frozen=True)
@@ -106,28 +125,23 @@ class Matcher:
     def find(self, text: str) -> Iterator[Found]:
         """(concept, start, end) for every concept form in ``text``."""
         folded = _fold_aligned(text)
-        tokens: list[Token] = []
-        last = 0
-        for m in TOKEN_RE.finditer(folded):
-            if _JOIN_RE.fullmatch(folded, last, m.start()):
-                before = JOINED
-            else:
-                before = HARD if _HARD_RE.search(folded, last, m.start()) else SOFT
-            tokens.append((m.group(), m.start(), m.end(), before))
-            last = m.end()
-        lookup = self.concepts
-        for i, (token, start, end, _) in enumerate(tokens):
+        items = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
+        toks = _Tokens(folded, items, self.concepts)
+        lookup, phrases, roles = self.concepts, self.phrases, self.roles
+        for i, (token, start, end) in enumerate(items):
             found = lookup(token)
-            starts = [self.phrases.get(token, ())]
+            starts = []
             for concept in found:
                 yield concept, start, end
-                if concept in self.roles:
-                    starts.append(self.roles[concept])
-            for phrases in starts:
-                for rest, concept in phrases:
-                    last = _match_rest(rest, tokens, i + 1, lookup)
+                if concept in roles:
+                    starts.append(roles[concept])
+            if token in phrases:
+                starts.append(phrases[token])
+            for candidates in starts:
+                for rest, concept in candidates:
+                    last = _match_rest(rest, toks, i + 1)
                     if last is not None:
-                        yield concept, start, tokens[last][2]
+                        yield concept, start, items[last][2]
 
 
 def _fold_aligned(text: str) -> str:
