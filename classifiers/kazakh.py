@@ -110,8 +110,15 @@ class KazakhForms:
     scripts: tuple[dict[str, str], ...]
 
     def noun_forms(self, stem: str) -> set[str]:
-        """stem + [plural] + [possessive] + [case], with the linking н after possessive 3."""
+        """stem + [plural] + [possessive] + [case], with the linking н after possessive 3.
+
+        A stem that may itself end in the 3rd-person possessive (the head of a name such as
+        «Көше партиясы», «қаңтар оқиғасы») also takes the endings after it: партиясын.
+        """
         out = {stem}
+        if stem.endswith(("ы", "і")):
+            for case in self.after_possessive:
+                out.update(_append(stem, case))
         bases = {stem} | {w for s in self.plural for w in _append(stem, s)}
         out |= bases
         for base in bases:

@@ -234,13 +234,19 @@ def _head_to_head(name: str, rival: str, table: dict[str, Evidence], words: Word
 # neighbour at most (never with Russian, Turkish or Azerbaijani).
 _KK_MARKED = {"cyrillic": frozenset("әғқұі"), "latin": frozenset("ǵūńúýáóñq")}
 SHORT = 12  # a text this short needs one mark of Kazakh, a longer one two
+_KK_LATIN_SHAPE = re.compile(r"[bcdfghjklmnpqrstvxzşğ]y(?:[bcdfghjklmnpqrstvxzşğ]|$)")
 
 
 def _kazakh_marks(words: list[str], script: str) -> int:
-    """Kazakh function words plus words with a letter that marks Kazakh."""
+    """Kazakh function words, words with a letter that marks Kazakh and (Latin) words with
+    y as a vowel between consonants (bostandyğynan, aldy), which Turkish never writes."""
     kk = load_evidence()[script]["kk"]
     own = sum(kk.known(_norm(w), _norm(w).replace("ı", "i")) for w in words)
-    return own + sum(not _KK_MARKED[script].isdisjoint(w) for w in words)
+    marked = _KK_MARKED[script]
+    shape = _KK_LATIN_SHAPE if script == "latin" else None
+    return own + sum(
+        not marked.isdisjoint(w) or bool(shape and shape.search(w)) for w in words
+    )
 
 
 def _kazakh_positive(words: list[str], script: str) -> bool:
