@@ -38,6 +38,12 @@ class Spec:
         """Is ``token`` (folded) one of the forms this spec stands for?"""
         if self.concept:
             return self.concept in lookup(token)
+        if "ii" in token and self._form(token.replace("ii", "i")):
+            return True  # Latin ия written "iia" (polisiia): the forms have "ia"
+        return self._form(token)
+
+    def _form(self, token: str) -> bool:
+        """Exact forms, word starts, stem + ending pairs."""
         if token in self.forms:
             return True
         if self.prefixes and any(token.startswith(p) for p in self.prefixes):
@@ -57,15 +63,17 @@ def _morph():  # noqa: ANN202 - pymorphy3 has no type hints
 
 @lru_cache(maxsize=4096)
 def russian_forms(entry: str) -> frozenset[str]:
-    """All forms of a Russian lemma; ``лемма:nomn,ablt`` keeps the forms with those grammemes.
+    """All forms of a Russian lemma, or those with the grammemes after the colon.
 
-    ``-tag`` drops every spelling that is also a form with that grammeme: ``полицейский:accs,-nomn``
-    keeps "полицейского" but not "полицейские", which is a nominative too.
+    ``лемма:nomn,ablt`` keeps the forms of either case; ``полиция:nomn+sing`` needs both
+    grammemes (not the plural "полиции", which is also the genitive); ``-tag`` (or ``-a+b``)
+    drops every spelling that is also such a form: ``полицейский:accs,-nomn`` keeps
+    "полицейского" but not "полицейские", a nominative too.
     """
     word, _, tags = entry.partition(":")
     names = [t.strip() for t in tags.split(",") if t.strip()]
-    wanted = {t for t in names if not t.startswith("-")}
-    unwanted = {t[1:] for t in names if t.startswith("-")}
+    wanted = [set(t.split("+")) for t in names if not t.startswith("-")]
+    unwanted = [set(t[1:].split("+")) for t in names if t.startswith("-")]
     morph = _morph()
     parses = [p for p in morph.parse(word) if fold(p.normal_form) == fold(word)]
     forms = set() if wanted else {word}
@@ -73,9 +81,9 @@ def russian_forms(entry: str) -> frozenset[str]:
     for parse in parses[:2] or morph.parse(word)[:1]:
         for form in parse.lexeme:
             grammemes = set(form.tag.grammemes)
-            if unwanted & grammemes:
+            if any(u <= grammemes for u in unwanted):
                 dropped.add(form.word)
-            elif not wanted or wanted & grammemes:
+            elif not wanted or any(w <= grammemes for w in wanted):
                 forms.add(form.word)
     return frozenset(fold(f) for f in forms - dropped)
 
