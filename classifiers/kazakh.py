@@ -191,17 +191,16 @@ class KazakhForms:
     @lru_cache(maxsize=512)  # noqa: B019 - one instance per process, loaded once
     def _endings(self, kind: str, rep: str, script: int) -> frozenset[str]:
         """Endings (from the stem's last letter on) of a class, in one script (-1 = Cyrillic)."""
+        if script >= 0:  # one transliteration of all the Cyrillic endings at once
+            endings = "\n".join(sorted(self._endings(kind, rep, -1)))
+            return frozenset(fold(self.transliterate(endings, self.scripts[script])).split("\n"))
         if kind in ("v", "va"):
             forms = self.verb_forms(rep, passive=kind == "v")
         else:
             forms = {
                 "nom": self.nominative_forms, "acc": self.accusative_forms, "n": self.noun_forms
             }[kind](rep)
-        endings = {f[1:] for f in forms}
-        if script < 0:
-            return frozenset(endings)
-        table = self.scripts[script]
-        return frozenset(fold(self.transliterate(e, table)) for e in endings)
+        return frozenset(f[1:] for f in forms)
 
     def forms(self, entry: str) -> set[str]:
         """Every folded form of an entry in every script (for tests and measurements)."""
