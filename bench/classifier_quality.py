@@ -8,7 +8,13 @@ pages (AEB, trafilatura's evaluation pages and the real_pages folder), which are
 irrelevant to the three topics: how many are flagged, how many of those are marked
 Kazakhstan-relevant, and how many pages are labelled ``kk``.
 
+Then our own short hand-written sentences (``tests/quality/hard_sentences_*.jsonl``: ru,
+kk in Cyrillic, both Latin alphabets and Arabic script, en), the development half and the
+held-out half apart, per topic and script, and language ID on them and on one-line
+sentences in the neighbouring languages.
+
     python bench/classifier_quality.py [--errors] [--pages trafilatura|paragraphs|none]
+                                       [--halves dev,heldout]
                                        [--write-baseline tests/quality/classifier_baseline.json]
 """
 
@@ -26,13 +32,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import langdetect  # noqa: E402
 
 from bench.quality_data import (  # noqa: E402
+    COLUMNS,
+    HALVES,
     LANGS,
     TOPICS,
     benchmark_pages,
+    column,
     language_accuracy,
+    load_neighbours,
+    load_sentences,
     load_set,
     paragraph_text,
     run_classifier,
+    sentence_figures,
     topic_scores,
 )
 from classifiers import classify  # noqa: E402
@@ -112,6 +124,50 @@ def print_languages(runs: dict[str, dict]) -> None:
             print(f"| {name} | {lang} | {len(items)} | {ours:.3f} | {base:.3f} |")
 
 
+def print_sentences(half: str, errors: bool) -> None:
+    """Hard sentences of one half: P/R per topic, language and script; language ID."""
+    rows = load_sentences(half)
+    topics, langs = run_classifier(rows, classify)
+    print(f"\n### Hard sentences, {half} half ({len(rows)} sentences)\n")
+    print("| topic | " + " | ".join(COLUMNS) + " | all |")
+    print("|---|" + "---|" * (len(COLUMNS) + 1))
+    for topic in TOPICS:
+        cells = []
+        for col in (*COLUMNS, "all"):
+            idx = [i for i, r in enumerate(rows) if col in ("all", column(r))]
+            sc = topic_scores([rows[i] for i in idx], [topics[i] for i in idx])[topic]
+            cells.append(f"{sc.precision:.2f}/{sc.recall:.2f} ({sc.support})")
+        print(f"| {topic} P/R (n+) | " + " | ".join(cells) + " |")
+    cells = []
+    for col in (*COLUMNS, "all"):
+        idx = [i for i, r in enumerate(rows) if col in ("all", column(r))]
+        right = sum(langs[i] == rows[i]["lang"] for i in idx)
+        cells.append(f"{right}/{len(idx)}")
+    print("| language ID | " + " | ".join(cells) + " |")
+    if errors:
+        for row, got, lang in zip(rows, topics, langs, strict=True):
+            if set(row["topics"]) != got or lang != row["lang"]:
+                print(f"  {row['id']} {row['script']} {row['class']}: gold={row['topics']} "
+                      f"got={sorted(got)} lang={lang} | {row['text']}")
+
+
+def print_neighbour_languages(halves: list[str]) -> None:
+    """Language ID on one-line sentences in each neighbouring language."""
+    rows = [r for half in halves for r in load_neighbours(half)]
+    _, langs = run_classifier(rows, classify)
+    right: dict[str, list[int]] = {}
+    for row, lang in zip(rows, langs, strict=True):
+        right.setdefault(row["lang"], []).append(lang == row["lang"])
+    print(f"\n### Language ID on one-line neighbour sentences ({', '.join(halves)})\n")
+    print("| " + " | ".join(right) + " | all |")
+    print("|" + "---|" * (len(right) + 1))
+    cells = [f"{sum(v)}/{len(v)}" for v in right.values()]
+    total = sum(sum(v) for v in right.values())
+    print("| " + " | ".join(cells) + f" | {total}/{len(rows)} |")
+    kk = [r["lang"] for r, lang in zip(rows, langs, strict=True) if lang == "kk"]
+    print(f"\nNeighbour sentences taken for kk: {len(kk)} {kk}")
+
+
 def page_false_positives(mode: str) -> None:
     """Flagged, KZ-relevant and kk-labelled counts on the irrelevant benchmark pages."""
     from bench.common import iter_real_pages
@@ -141,9 +197,10 @@ def page_false_positives(mode: str) -> None:
     )
 
 
-def baseline_figures(runs: dict[str, dict]) -> dict:
-    """The figures the pinned quality test compares against."""
-    out: dict = {}
+def baseline_figures(runs: dict[str, dict], halves: list[str]) -> dict:
+    """The figures the pinned quality tests compare against."""
+    out: dict = {f"sentences_{half}": sentence_figures(load_sentences(half), classify)
+                 for half in halves}
     for name, run in runs.items():
         scores = topic_scores(run["items"], run["ours"])
         out[name] = {t: {"precision": round(s.precision, 3), "recall": round(s.recall, 3)}
@@ -161,7 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", choices=("trafilatura", "paragraphs", "none"),
                         default="trafilatura")
     parser.add_argument("--write-baseline", type=Path, help="write the pinned figures here")
+    parser.add_argument("--halves", default=",".join(HALVES),
+                        help="hard-sentence halves to score (dev, heldout)")
     args = parser.parse_args(argv)
+    halves = [h for h in args.halves.split(",") if h]
     runs: dict[str, dict] = {}
     for name in ("dev", "dev2"):
         items = load_set(name)
@@ -180,10 +240,15 @@ def main(argv: list[str] | None = None) -> int:
                 if set(item["topics"]) != got:
                     print(f"id={item['id']} lang={item['lang']} gold={sorted(item['topics'])} "
                           f"got={sorted(got)}")
+    for half in halves:
+        print_sentences(half, args.errors)
+    if halves:
+        print_neighbour_languages(halves)
     if args.pages != "none":
         page_false_positives(args.pages)
     if args.write_baseline:
-        args.write_baseline.write_text(json.dumps(baseline_figures(runs), indent=2) + "\n")
+        figures = baseline_figures(runs, halves)
+        args.write_baseline.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 

@@ -2,8 +2,9 @@
 
 lingua ships its models in the wheel and has a Kazakh profile, but no Kyrgyz, Tatar,
 Bashkir, Uzbek, Turkmen or Uyghur. This measures, on the ru/kk/en items of both labelled
-sets and on neighbour-language sentences written for the tests, the accuracy, ms per text
-and the memory each needs. lingua is optional (``pip install lingua-language-detector``).
+sets, on neighbour-language sentences written for the tests and on the one-line hard
+sentences (``tests/quality``), the accuracy, ms per text and the memory each needs.
+lingua is optional (``pip install lingua-language-detector``).
 
     python bench/language_id.py
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.quality_data import load_set  # noqa: E402
+from bench.quality_data import HALVES, load_neighbours, load_sentences, load_set  # noqa: E402
 from classifiers.language import PREFIX_CHARS, detect_language  # noqa: E402
 from tests.test_language import KAZAKH, NEIGHBOURS  # noqa: E402
 
@@ -68,6 +69,12 @@ def main() -> int:
         "labelled ru/kk/en items (dev + dev2)": labelled,
         "Kazakh in 4 scripts (tests)": [(t, "kk") for t in KAZAKH],
         "neighbours (tests)": list(NEIGHBOURS),
+        "one-line hard sentences ru/kk/en (both halves)": [
+            (r["text"], r["lang"]) for h in HALVES for r in load_sentences(h)
+        ],
+        "one-line neighbour sentences (both halves)": [
+            (r["text"], r["lang"]) for h in HALVES for r in load_neighbours(h)
+        ],
     }
     before = rss_mb()
     detect_language("warm up")

@@ -17,7 +17,7 @@ from pathlib import Path
 from .validate import RulesError, check_keys, read_toml
 
 TABLES = Path(__file__).with_name("data") / "kazakh.toml"
-BACK, FRONT = set("аоұыяё"), set("әеөүіэ")
+BACK, FRONT = set("аоұыяё"), set("әеөүіэи")  # и: такси-ге, журналист-тер
 VOWELS = set("аәеёиоөұүыіэюя")
 SONORANT = set("уйр")  # behave like vowels for the plural and instrumental
 NASAL = set("мнң")
@@ -27,6 +27,7 @@ HAMZA = "\u0674"
 # letters written for the same sound by different sites: ё/е, dotless ı/i, ǧ/ğ, ŋ/ñ
 _FOLD = str.maketrans({"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", **{c: "'" for c in "’‘ʻʼ`"}})
 SCRIPTS = ("latin2018", "latin2021", "tote")
+KINDS = ("v", "va", "n", "nom", "acc", "")  # verb, active verb, noun, noun as subject / object
 
 
 def fold(text: str) -> str:
@@ -91,6 +92,8 @@ def _append(word: str, template: str, boundary: bool = True) -> list[str]:
         head = _BY_HARMONY[head][_front(word)]
     if boundary and (head in VOWELS or head == "у") and word[-1] in VOICING:
         word = word[:-1] + VOICING[word[-1]]
+    if boundary and word.endswith("ст") and head not in VOWELS:  # журналис-тер, журналис-ке
+        return _append(word + head, rest, False) + _append(word[:-1] + head, rest, False)
     return _append(word + head, rest, False)
 
 
@@ -107,8 +110,15 @@ class KazakhForms:
     scripts: tuple[dict[str, str], ...]
 
     def noun_forms(self, stem: str) -> set[str]:
-        """stem + [plural] + [possessive] + [case], with the linking н after possessive 3."""
+        """stem + [plural] + [possessive] + [case], with the linking н after possessive 3.
+
+        A stem that may itself end in the 3rd-person possessive (the head of a name such as
+        «Көше партиясы», «қаңтар оқиғасы») also takes the endings after it: партиясын.
+        """
         out = {stem}
+        if stem.endswith(("ы", "і")):
+            for case in self.after_possessive:
+                out.update(_append(stem, case))
         bases = {stem} | {w for s in self.plural for w in _append(stem, s)}
         out |= bases
         for base in bases:
@@ -122,10 +132,25 @@ class KazakhForms:
                         out.update(_append(owned, case))
         return out
 
-    def verb_forms(self, stem: str) -> set[str]:
-        """Active and passive stems with the verb endings and the nominal forms declined."""
+    def accusative_forms(self, stem: str) -> set[str]:
+        """stem + [plural] + [possessive] + accusative: the noun as a direct object."""
+        bases = self.nominative_forms(stem)
+        out = {w for b in bases for w in _append(b, "QY")}
+        for base in bases - {stem}:  # after the 3rd-person possessive: күзетшісі-н
+            if base.endswith(("ы", "і")):
+                out.add(base + "н")
+        return out
+
+    def nominative_forms(self, stem: str) -> set[str]:
+        """stem + [plural] + [possessive], no case: the noun as the subject of a sentence."""
+        bases = {stem} | {w for s in self.plural for w in _append(stem, s)}
+        return bases | {w for b in bases for p in self.possessive for w in _append(b, p)}
+
+    def verb_forms(self, stem: str, passive: bool = True) -> set[str]:
+        """Active (and passive) stems with the verb endings and the nominal forms declined."""
         out: set[str] = set()
-        for voice in [stem, *_append(stem, "V")]:  # the bare stems are imperatives: left out
+        voices = [stem, *_append(stem, "V")] if passive else [stem]
+        for voice in voices:  # the bare stems are imperatives: left out
             for ending in self.verb_endings:
                 out.update(_append(voice, ending))
             for nominal in self.verb_nominal:
@@ -137,20 +162,26 @@ class KazakhForms:
     def paradigms(self, entry: str) -> list[tuple[str, frozenset[str]]]:
         """(word start, endings) pairs in every script for ``stem:v`` / ``stem:n`` / ``word``.
 
+        ``:va`` is a verb in the active voice only (who did it: ұрды, not ұрылды), ``:nom``
+        a noun without case endings (the subject: полицейлер, not полицейлерді), ``:acc`` a
+        noun in the accusative (the object: полицейлерді, күзетшісін).
+
         A token is a form of the entry when it is a word start followed by one of its
         endings. The endings depend only on the class, the stem's last letter and its
         harmony, so they are generated once per such triple and shared.
         """
         stem, _, kind = entry.partition(":")
         stem = fold(stem)
-        if kind not in ("v", "n", ""):
-            raise RulesError(f"Kazakh entry {entry!r}: class must be ':v' or ':n'")
+        if kind not in KINDS:
+            raise RulesError(f"Kazakh entry {entry!r}: class must be one of :v :va :n :nom :acc")
         if not kind:
             return [(fold(w), frozenset({""})) for w in self.spellings(stem)]
-        rep = ("е" if _front(stem) else "а") + stem[-1]
-        out = [(stem[:-1], self._endings(kind, rep, -1))]
+        keep = 2 if stem.endswith("ст") else 1  # the т of -ст may drop before a suffix
+        rep = ("е" if _front(stem) else "а") + stem[-keep:]
+        out = [(stem[:-keep], self._endings(kind, rep, -1))]
         for i, table in enumerate(self.scripts):
-            out.append((fold(self.transliterate(stem[:-1], table)), self._endings(kind, rep, i)))
+            start = fold(self.transliterate(stem[:-keep], table))
+            out.append((start, self._endings(kind, rep, i)))
         return out
 
     def spellings(self, word: str) -> set[str]:
@@ -160,12 +191,16 @@ class KazakhForms:
     @lru_cache(maxsize=512)  # noqa: B019 - one instance per process, loaded once
     def _endings(self, kind: str, rep: str, script: int) -> frozenset[str]:
         """Endings (from the stem's last letter on) of a class, in one script (-1 = Cyrillic)."""
-        forms = self.verb_forms(rep) if kind == "v" else self.noun_forms(rep)
-        endings = {f[1:] for f in forms}
-        if script < 0:
-            return frozenset(endings)
-        table = self.scripts[script]
-        return frozenset(fold(self.transliterate(e, table)) for e in endings)
+        if script >= 0:  # one transliteration of all the Cyrillic endings at once
+            endings = "\n".join(sorted(self._endings(kind, rep, -1)))
+            return frozenset(fold(self.transliterate(endings, self.scripts[script])).split("\n"))
+        if kind in ("v", "va"):
+            forms = self.verb_forms(rep, passive=kind == "v")
+        else:
+            forms = {
+                "nom": self.nominative_forms, "acc": self.accusative_forms, "n": self.noun_forms
+            }[kind](rep)
+        return frozenset(f[1:] for f in forms)
 
     def forms(self, entry: str) -> set[str]:
         """Every folded form of an entry in every script (for tests and measurements)."""

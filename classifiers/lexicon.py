@@ -6,7 +6,9 @@ keeps only the forms of those cases; ``=полиции`` is one exact form), ``k
 class (``ұста:v``, ``белсенді:n``: forms from ``kazakh.py``, also in Latin and Arabic
 script), ``en`` words (``detain*`` = any word starting so), ``other`` words for the
 neighbouring languages, and ``any`` tokens for every language (ДВК, KNB). Several words in
-one entry are a phrase of consecutive tokens. ``regex`` patterns are found by the scanner.
+one entry are a phrase of consecutive tokens; ``...`` skips up to three tokens and
+``@concept`` is any single word of that concept (roles as word order). ``regex`` patterns
+are found by the scanner.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .kazakh import fold, load_kazakh
+from .forms import Lookup, Spec, token_spec
 from .validate import RulesError, check_keys, compile_regex, read_toml
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
@@ -30,45 +32,55 @@ _FOLD_ALIGNED = str.maketrans(
     {"ё": "е", "ı": "i", "ǧ": "ğ", "ŋ": "ñ", "\u0674": " ", "\u0621": " ", "\u0640": " ",
      **_APOSTROPHES}
 )
-_CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str}
-
-
-@dataclass(frozen=True)
-class Spec:
-    """What one token may be: exact forms, word starts (``x*``), or start + ending pairs."""
-
-    forms: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
-    paradigms: tuple[tuple[str, frozenset[str]], ...] = ()
-    gap: bool = False  # "...": up to GAP tokens of anything
-
-    def accepts(self, token: str) -> bool:
-        """Is ``token`` (folded) one of the forms this spec stands for?"""
-        if token in self.forms or any(token.startswith(p) for p in self.prefixes):
-            return True
-        return any(token.startswith(s) and token[len(s) :] in e for s, e in self.paradigms)
+_CONCEPT_KEYS = {**{k: list for k in LANG_KEYS}, "regex": list, "note": str, "masks": list}
 
 
 Found = tuple[str, int, int]
-Token = tuple[str, int, int]
+Token = tuple[str, int, int]  # folded token, start, end
+JOINED, SOFT, HARD = 0, 1, 2  # spaces or a hyphen; a comma or quotes; . ! ? ; : or a new line
+_JOIN_RE = re.compile(r"[ \t\-‐–]*")
+_HARD_RE = re.compile(r"[.!?;:…\n]")
 GAP = 3
 MEMO_SIZE = 200_000  # distinct tokens remembered per matcher (a few tens of MB at most)
 
 
-def _match_rest(rest: tuple[Spec, ...], tokens: list[Token], k: int) -> int | None:
+@dataclass
+class _Tokens:
+    """The tokens of one text and, worked out only when a phrase asks, the break before each."""
+
+    text: str
+    items: list[Token]
+    lookup: Lookup
+
+    def brk(self, k: int) -> int:
+        """JOINED, SOFT or HARD: what stands between token k-1 and token k."""
+        last, start = self.items[k - 1][2], self.items[k][1]
+        if start - last == 1 and self.text[last] == " ":
+            return JOINED
+        if _JOIN_RE.fullmatch(self.text, last, start):
+            return JOINED
+        return HARD if _HARD_RE.search(self.text, last, start) else SOFT
+
+
+def _match_rest(rest: tuple[Spec, ...], toks: _Tokens, k: int) -> int | None:
     """Index of the last token when ``rest`` matches from token ``k`` on, else None."""
     if not rest:
         return k - 1
     spec, tail = rest[0], rest[1:]
     if spec.gap:
         for skip in range(GAP + 1):
-            end = _match_rest(tail, tokens, k + skip)
+            if skip and (k + skip > len(toks.items) or toks.brk(k + skip - 1) == HARD):
+                return None  # a gap does not reach into the next sentence
+            end = _match_rest(tail, toks, k + skip)
             if end is not None:
                 return end
         return None
-    if k < len(tokens) and spec.accepts(tokens[k][0]):
-        return _match_rest(tail, tokens, k + 1)
-    return None
+    if k >= len(toks.items) or not spec.accepts(toks.items[k][0], toks.lookup):
+        return None
+    brk = toks.brk(k)
+    if brk == HARD or (spec.concept and brk != JOINED):
+        return None  # no phrase crosses a sentence end; a role ("@x") not even a comma
+    return _match_rest(tail, toks, k + 1)
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,8 @@ class Matcher:
     single: dict[str, tuple[str, ...]]
     prefixes: dict[str, tuple[str, ...]]
     stems: dict[str, tuple[tuple[frozenset[str], str], ...]]
-    phrases: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]
+    phrases: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]  # first form -> phrases
+    roles: dict[str, tuple[tuple[tuple[Spec, ...], str], ...]]  # "@concept" first -> phrases
     lengths: dict[str, tuple[int, ...]]  # first two letters -> lengths of word starts
     memo: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -92,7 +105,14 @@ class Matcher:
         return found
 
     def _concepts(self, token: str) -> list[str]:
-        """Concepts a single token stands for."""
+        """Concepts a single token stands for (Latin "ii" also read as "i": polısııa, polisiia)."""
+        out = self._lookup(token)
+        if not out and "ii" in token:
+            out = self._lookup(token.replace("ii", "i"))
+        return out
+
+    def _lookup(self, token: str) -> list[str]:
+        """Exact forms, word starts and stem + ending pairs."""
         out = list(self.single.get(token, ()))
         for n in self.lengths.get(token[:2], ()) + self.lengths.get(token[:1], ()):
             if n > len(token):
@@ -105,14 +125,23 @@ class Matcher:
     def find(self, text: str) -> Iterator[Found]:
         """(concept, start, end) for every concept form in ``text``."""
         folded = _fold_aligned(text)
-        tokens = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
-        for i, (token, start, end) in enumerate(tokens):
-            for concept in self.concepts(token):
+        items = [(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(folded)]
+        toks = _Tokens(folded, items, self.concepts)
+        lookup, phrases, roles = self.concepts, self.phrases, self.roles
+        for i, (token, start, end) in enumerate(items):
+            found = lookup(token)
+            starts = []
+            for concept in found:
                 yield concept, start, end
-            for rest, concept in self.phrases.get(token, ()):
-                last = _match_rest(rest, tokens, i + 1)
-                if last is not None:
-                    yield concept, start, tokens[last][2]
+                if concept in roles:
+                    starts.append(roles[concept])
+            if token in phrases:
+                starts.append(phrases[token])
+            for candidates in starts:
+                for rest, concept in candidates:
+                    last = _match_rest(rest, toks, i + 1)
+                    if last is not None:
+                        yield concept, start, items[last][2]
 
 
 def _fold_aligned(text: str) -> str:
@@ -123,48 +152,6 @@ def _fold_aligned(text: str) -> str:
     return low.translate(_FOLD_ALIGNED)
 
 
-@lru_cache(maxsize=1)
-def _morph():  # noqa: ANN202 - pymorphy3 has no type hints
-    """The pymorphy3 analyser (Russian dictionaries), loaded once."""
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-@lru_cache(maxsize=4096)
-def russian_forms(entry: str) -> frozenset[str]:
-    """All forms of a Russian lemma; ``лемма:nomn,ablt`` keeps the forms of those cases."""
-    word, _, tags = entry.partition(":")
-    wanted = {t.strip() for t in tags.split(",") if t.strip()}
-    morph = _morph()
-    parses = [p for p in morph.parse(word) if fold(p.normal_form) == fold(word)]
-    forms = set() if wanted else {word}
-    for parse in parses[:2] or morph.parse(word)[:1]:
-        forms.update(
-            f.word for f in parse.lexeme if not wanted or wanted & set(f.tag.grammemes)
-        )
-    return frozenset(fold(f) for f in forms)
-
-
-def _token_spec(word: str, lang: str) -> Spec:
-    """Forms one word of an entry stands for, by the conventions of its language."""
-    if word == "...":
-        return Spec(gap=True)
-    if word.endswith("*"):
-        return Spec(prefixes=(fold(word[:-1]),))
-    if word.startswith("=") and lang == "kk":  # one form, but in every script
-        return Spec(frozenset(load_kazakh().spellings(fold(word[1:]))))
-    if word.startswith("="):
-        return Spec(frozenset({fold(word[1:])}))
-    if lang == "ru" and re.search(r"[а-яё]", word.lower()):
-        return Spec(frozenset(russian_forms(word)))
-    if lang == "kk":
-        pairs = load_kazakh().paradigms(word)
-        exact = frozenset(s for s, e in pairs if e == {""})
-        return Spec(exact, paradigms=tuple((s, e) for s, e in pairs if e != {""}))
-    return Spec(frozenset({fold(word)}))
-
-
 @dataclass(frozen=True)
 class Lexicon:
     """Compiled concepts: one matcher per language group and the regex concepts."""
@@ -172,6 +159,7 @@ class Lexicon:
     names: frozenset[str]
     matchers: dict[str, Matcher]
     regexes: dict[str, re.Pattern[str]]
+    masks: dict[str, frozenset[str]] = field(default_factory=dict)  # concept -> concepts it hides
 
     def matcher(self, lang: str) -> Matcher:
         """The matcher for a text in ``lang`` (ru, kk, en, Kazakh's neighbours, other)."""
@@ -187,38 +175,60 @@ def _add(table: dict[str, list[str]], key: str, concept: str) -> None:
         bucket.append(concept)
 
 
-def _build_matcher(entries: list[tuple[str, str, str, str]]) -> Matcher:
+Phrases = dict[str, list[tuple[tuple[Spec, ...], str]]]
+
+
+def _add_phrase(
+    specs: list[Spec], concept: str, where: str, tables: tuple[Phrases, Phrases]
+) -> None:
+    """Index a phrase by its first word: its forms, or the concept it refers to (``@x``)."""
+    phrases, roles = tables
+    first, rest = specs[0], tuple(specs[1:])
+    if rest[-1].gap:
+        raise RulesError(f"{where}: a phrase cannot end with '...'")
+    if first.concept:
+        roles.setdefault(first.concept, []).append((rest, concept))
+        return
+    if first.prefixes or first.paradigms or first.gap:
+        raise RulesError(f"{where}: a phrase must start with a plain word or an @concept")
+    for form in first.forms:
+        phrases.setdefault(form, []).append((rest, concept))
+
+
+def _build_matcher(entries: list[tuple[str, str, str, str]], names: frozenset[str]) -> Matcher:
     """Index (concept, language, entry, where) of one language group."""
     single: dict[str, list[str]] = {}
     prefixes: dict[str, list[str]] = {}
     stems: dict[str, list[tuple[frozenset[str], str]]] = {}
-    phrases: dict[str, list[tuple[tuple[Spec, ...], str]]] = {}
+    tables: tuple[Phrases, Phrases] = ({}, {})
     for concept, lang, entry, where in entries:
-        specs = [_token_spec(w, lang) for w in entry.split()]
-        if any(not (s.forms or s.prefixes or s.paradigms or s.gap) for s in specs):
-            raise RulesError(f"{where}: {entry!r}: no word forms (check the lemma and tags)")
-        first, rest = specs[0], tuple(specs[1:])
-        if rest:
-            if rest[-1].gap:
-                raise RulesError(f"{where}: {entry!r}: a phrase cannot end with '...'")
-            if first.prefixes or first.paradigms or first.gap:
-                raise RulesError(f"{where}: {entry!r}: a phrase must start with a plain word")
-            for form in first.forms:
-                phrases.setdefault(form, []).append((rest, concept))
+        where = f"{where}: {entry!r}"
+        specs = [token_spec(w, lang) for w in entry.split()]
+        if any(s.empty for s in specs):
+            raise RulesError(f"{where}: no word forms (check the lemma and tags)")
+        unknown = [s.concept for s in specs if s.concept and s.concept not in names]
+        if unknown:
+            raise RulesError(f"{where}: unknown concept @{unknown[0]}")
+        if len(specs) > 1:
+            _add_phrase(specs, concept, where, tables)
             continue
+        first = specs[0]
+        if first.concept:
+            raise RulesError(f"{where}: @concept is only allowed inside a phrase")
         for form in first.forms:
             _add(single, form, concept)
         for prefix in first.prefixes:
             _add(prefixes, prefix, concept)
         for start, ends in first.paradigms:
             if not start:
-                raise RulesError(f"{where}: {entry!r}: a Kazakh stem needs 2 letters or more")
+                raise RulesError(f"{where}: a Kazakh stem needs 2 letters or more")
             stems.setdefault(start, []).append((ends, concept))
     return Matcher(
         single={k: tuple(v) for k, v in single.items()},
         prefixes={k: tuple(v) for k, v in prefixes.items()},
         stems={k: tuple(v) for k, v in stems.items()},
-        phrases={k: tuple(v) for k, v in phrases.items()},
+        phrases={k: tuple(v) for k, v in tables[0].items()},
+        roles={k: tuple(v) for k, v in tables[1].items()},
         lengths=_lengths_by_head([*prefixes, *stems]),
     )
 
@@ -257,7 +267,13 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         g: [] for g in ("ru", "kk", "en", "other")
     }
     regexes: dict[str, re.Pattern[str]] = {}
+    masks: dict[str, frozenset[str]] = {}
     for name, table in concepts.items():
+        unknown = [m for m in table.get("masks", ()) if m not in concepts]
+        if unknown:
+            raise RulesError(f"{table['_where']}: masks unknown concept(s) {', '.join(unknown)}")
+        if table.get("masks"):
+            masks[name] = frozenset(table["masks"])
         for lang in LANG_KEYS:
             targets = groups if lang == "any" else (lang,)
             for entry in table.get(lang, []):
@@ -270,6 +286,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     groups["turkic"] = groups["kk"] + [e for e in groups["other"] if e[1] != "any"]
     return Lexicon(
         names=frozenset(concepts),
-        matchers={g: _build_matcher(e) for g, e in groups.items()},
+        matchers={g: _build_matcher(e, frozenset(concepts)) for g, e in groups.items()},
         regexes=regexes,
+        masks=masks,
     )

@@ -36,10 +36,13 @@ _FILE_OPTIONAL = {
 }
 _RULE_KEYS = {"id": str, "lang": list, "weight": float}
 _RULE_OPTIONAL = {
-    "all": list, "any": list, "none": list, "scope": str, "reach": int, "note": str
+    "all": list, "any": list, "and_any": list, "none": list, "scope": str, "reach": int,
+    "note": str,
 }
 _NEGATIVE_KEYS = {"id": str, "lang": list}
-_NEGATIVE_OPTIONAL = {"all": list, "any": list, "none": list, "window": int, "note": str}
+_NEGATIVE_OPTIONAL = {
+    "all": list, "any": list, "and_any": list, "none": list, "window": int, "note": str
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Rule:
     scope: str = "sentence"
     weight: float = 0.5
     window: int = 0  # negatives only: sentences either side that they cancel
+    and_any: tuple[str, ...] = ()  # one of these must be there as well
     reach: int = 1  # scope "window": sentences either side that count
 
     def applies_to(self, lang: str) -> bool:
@@ -128,6 +132,7 @@ def _compile_rule(entry: dict[str, Any], where: str, known: frozenset[str], neg:
         scope=scope,
         weight=weight,
         window=entry.get("window", 0),
+        and_any=_concepts(entry, "and_any", where, known),
         reach=entry.get("reach", 1),
     )
 

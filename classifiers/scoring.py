@@ -67,10 +67,11 @@ def locate(body: str, title_len: int, lang: str, rules: Rules, found: Found) -> 
             if i >= 0 and start < sents[i].end:
                 per[i].setdefault(concept, (start, end))
 
-    for concept, start, end in rules.lexicon.matcher(lang).find(body):
-        put(concept, ((start, end),))
+    hits = list(rules.lexicon.matcher(lang).find(body))
     for name, pattern in rules.lexicon.regexes.items():
-        put(name, found.spans(pattern))
+        hits.extend((name, start, end) for start, end in found.spans(pattern))
+    for concept, start, end in _unmasked(hits, rules.lexicon.masks):
+        put(concept, ((start, end),))
     for person in rules.gazetteer.persons:
         if person.kind == "person":  # people held or once held: political prisoners
             put(PERSON, found.starts(person.pattern))
@@ -81,11 +82,26 @@ def locate(body: str, title_len: int, lang: str, rules: Rules, found: Found) -> 
     return Located(sents, per, where)
 
 
+def _unmasked(
+    hits: list[tuple[str, int, int]], masks: dict[str, frozenset[str]]
+) -> list[tuple[str, int, int]]:
+    """Drop the hits a masking concept covers ("места лишения свободы" hides "лишения свободы")."""
+    covers = [(start, end, masks[c]) for c, start, end in hits if c in masks]
+    if not covers:
+        return hits
+    return [
+        (c, start, end)
+        for c, start, end in hits
+        if not any(lo <= start and end <= hi and c in hidden for lo, hi, hidden in covers)
+    ]
+
+
 def _holds(rule: Rule, present: set[str] | dict[str, Span]) -> bool:
     """All of ``all``, one of ``any`` (if given), none of ``none``."""
     return (
         all(c in present for c in rule.all)
         and (not rule.any or any(c in present for c in rule.any))
+        and (not rule.and_any or any(c in present for c in rule.and_any))
         and not any(c in present for c in rule.none)
     )
 

@@ -99,3 +99,18 @@ def test_generated_forms(entry: str, form: str) -> None:
 def test_article_405_in_every_script(text: str) -> None:
     assert "article405" in {c for c, _ in load_rules().lexicon.regexes.items()
                             if load_rules().lexicon.regexes[c].search(text)}
+
+
+@pytest.mark.parametrize(
+    ("entry", "present", "absent"),
+    [
+        ("полицей:nom", {"полицейлер", "полицейлері"}, {"полицейлерді", "полицейге"}),
+        ("полицей:acc", {"полицейді", "полицейлерді", "полицейін"}, {"полицейлер", "полицейге"}),
+        ("ұр:va", {"ұрды", "ұрып", "ұрған"}, {"ұрылды", "ұрылған"}),
+        ("журналист:n", {"журналистер", "журналисті", "журналистің"}, set()),
+        ("такси:n", {"таксиге", "таксиде"}, {"таксиға"}),
+    ],
+)
+def test_word_classes_and_spelling_rules(entry: str, present: set, absent: set) -> None:
+    forms = load_kazakh().forms(entry)
+    assert present <= forms and not absent & forms

@@ -99,3 +99,29 @@ def test_valid_custom_rules_dir_is_used_and_cached(tmp_path: Path) -> None:
     assert classify("", "Полиция задержала мужчину.", rules=loaded)["topics"] == ["detention"]
     assert load_rules(rules, lexicon_dir=words) is loaded
 
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('[broken]\nen = ["@no_such_concept beat"]\n', "unknown concept @no_such_concept"),
+        ('[broken]\nen = ["@state_agent"]\n', "only allowed inside a phrase"),
+        ('[broken]\nen = ["held"]\nmasks = ["no_such_concept"]\n', "masks unknown concept"),
+        ('[broken]\nru = ["полицейский:xxxx"]\n', "no word forms"),
+    ],
+)
+def test_broken_roles_and_masks_are_named(tmp_path: Path, entry: str, message: str) -> None:
+    rules, words = _copy_rules(tmp_path)
+    (words / "zz_broken.toml").write_text(entry, encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(rules, lexicon_dir=words)
+    assert message in str(err.value) and "zz_broken.toml" in str(err.value)
+
+
+def test_and_any_names_unknown_concepts(tmp_path: Path) -> None:
+    rules, words = _copy_rules(tmp_path)
+    body = HEAD + RULE.replace("weight = 0.9", 'weight = 0.9\nand_any = ["xx_case"]')
+    (rules / "detention.toml").write_text(body, encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        load_rules(rules, lexicon_dir=words)
+    assert "unknown concept(s) in 'and_any': xx_case" in str(err.value)
