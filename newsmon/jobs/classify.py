@@ -13,6 +13,7 @@ from classifiers import RulesError, classify, detect_language, load_rules
 from newsmon.errors import ConfigError
 from sites.sources import Source
 from store.items import classification_columns, write_classification
+from stories import rebuild as rebuild_stories
 
 BATCH = 500
 
@@ -71,7 +72,10 @@ def _reclassify_one(db: sqlite_utils.Database, row: tuple, outlets_kz: set[str])
 
 def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BATCH
                ) -> ReclassifyReport:
-    """Re-classify every stored item in id batches (memory stays flat); triage is untouched."""
+    """Re-classify every stored item in id batches (memory stays flat); triage is untouched.
+
+    Stories are then re-grouped from the new entities; monitors' splits and merges hold.
+    """
     checked_rules()
     outlets_kz = {s.name for s in sources if s.country == "KZ"}
     report = ReclassifyReport()
@@ -88,5 +92,6 @@ def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BA
                 report.newly_flagged += _reclassify_one(db, row, outlets_kz)
         report.items += len(rows)
         last_id = rows[-1][0]
+    rebuild_stories(db, batch)
     report.seconds = time.perf_counter() - started
     return report
