@@ -108,8 +108,7 @@ def assign(db: sqlite_utils.Database, item_id: int,
         best = by_story.get(other_story)
         if other_story is not None and (best is None or link.score > best[1].score):
             by_story[other_story] = (other_id, link)
-    for other_story, (other_id, link) in sorted(by_story.items(),
-                                                key=lambda kv: -kv[1][1].score):
+    for other_id, link in sorted(by_story.values(), key=lambda pair: -pair[1].score):
         current = table.stories_of(db, [other_id]).get(other_id)
         if current is None or current == story:
             continue

@@ -66,7 +66,8 @@ def expand_variants(data: Mapping[str, Any]) -> list[dict[str, Any]]:
         for old, new in variant.get("replace", []):
             text = text.replace(old, new)
         text = "\n\n".join(p for p in (variant.get("prefix"), text, variant.get("suffix")) if p)
-        reports.append({**base, "key": variant["key"], "source": variant["source"],
+        reports.append({**base, "key": variant["key"], "of": variant["of"],
+                        "source": variant["source"],
                         "published": variant["published"], "title": variant["title"],
                         "text": text})
     return reports
@@ -74,6 +75,6 @@ def expand_variants(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def demo_reports(articles: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The demo articles as labelled reports (their `story` key, when they have one)."""
-    return [{"key": f"demo-{a['site']}-{a['id']}", "story": a.get("story"),
+    return [{"key": f"demo-{a['site']}-{a['id']}", "story": a.get("story"), "demo": True,
              "source": a["site"], "lang": a["lang"], "published": a["published"],
              "title": a["title"], "text": "\n\n".join(a["paragraphs"])} for a in articles]
