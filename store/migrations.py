@@ -321,7 +321,7 @@ def m_stories_001_story_ids(db: sqlite_utils.Database) -> None:
         "UPDATE items SET story_id = new.id WHERE id = new.id; END")
     db["story_items"].create(
         {"item_id": int, "lang": str, "day": int, "persons": str, "names": str, "places": str,
-         "articles": str, "signature": bytes, "indexed_at": str},
+         "articles": str, "signature": bytes, "bands": bytes, "indexed_at": str},
         pk="item_id", foreign_keys=[("item_id", "items", "id")], if_not_exists=True)
     db.execute("CREATE TABLE IF NOT EXISTS story_bands (band_key INTEGER NOT NULL, "
                "item_id INTEGER NOT NULL, PRIMARY KEY (band_key, item_id)) WITHOUT ROWID")

@@ -6,6 +6,7 @@ Plain rows in and out; the grouping logic that decides what to write is in `stor
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -13,26 +14,45 @@ import sqlite_utils
 
 from core.clock import utc_now
 
-#: At most this many same-person candidates per key: a name in the news every day for a
-#: year must not make each new report read all of them.
-KEY_CANDIDATES = 200
+#: At most this many same-person candidates per key and side in time: a name in the news
+#: every day must not make each new report read all of them.
+KEY_CANDIDATES = 25
 
 
 def _placeholders(values: Sequence[Any]) -> str:
     return ",".join("?" for _ in values)
 
 
+def _entity_keys(persons: str | None, names: str | None) -> list[str]:
+    return ([f"person:{p}" for p in json.loads(persons or "[]")]
+            + [f"name:{n}" for n in json.loads(names or "[]")])
+
+
+def _unindex(db: sqlite_utils.Database, item_id: int) -> None:
+    """Remove an item's band and people keys by primary key (they are stored in its row)."""
+    old = db.execute("SELECT day, persons, names, bands FROM story_items WHERE item_id = ?",
+                     [item_id]).fetchone()
+    if old is None:
+        return
+    day, persons, names, bands = old
+    keys = array("q", bands or b"")
+    db.conn.executemany("DELETE FROM story_bands WHERE band_key = ? AND item_id = ?",
+                        [(key, item_id) for key in keys])
+    db.conn.executemany("DELETE FROM story_keys WHERE key = ? AND day = ? AND item_id = ?",
+                        [(key, day, item_id) for key in _entity_keys(persons, names)])
+
+
 def save_index(db: sqlite_utils.Database, row: dict[str, Any], band_keys: Sequence[int],
                entity_keys: Sequence[str]) -> None:
     """Replace one item's index rows: its features, its LSH band keys, its people keys."""
     item_id = row["item_id"]
-    db["story_items"].upsert({**row, "indexed_at": utc_now()}, pk="item_id")
-    db.execute("DELETE FROM story_bands WHERE item_id = ?", [item_id])
-    db.execute("DELETE FROM story_keys WHERE item_id = ?", [item_id])
+    _unindex(db, item_id)
+    db["story_items"].upsert({**row, "bands": array("q", band_keys).tobytes(),
+                              "indexed_at": utc_now()}, pk="item_id")
     db.conn.executemany("INSERT OR IGNORE INTO story_bands (band_key, item_id) VALUES (?, ?)",
-                   [(key, item_id) for key in band_keys])
+                        [(key, item_id) for key in band_keys])
     db.conn.executemany("INSERT OR IGNORE INTO story_keys (key, day, item_id) VALUES (?, ?, ?)",
-                   [(key, row["day"], item_id) for key in entity_keys])
+                        [(key, row["day"], item_id) for key in entity_keys])
 
 
 def band_candidates(db: sqlite_utils.Database, band_keys: Sequence[int], item_id: int
@@ -48,14 +68,30 @@ def band_candidates(db: sqlite_utils.Database, band_keys: Sequence[int], item_id
 
 def key_candidates(db: sqlite_utils.Database, keys: Sequence[str], day: int, window: int,
                    item_id: int, limit: int = KEY_CANDIDATES) -> set[int]:
-    """Items naming the same people within `window` days, the nearest in time first."""
+    """Items naming the same people within `window` days: the nearest `limit` on each side,
+    read in index order (a name in the news every day costs `limit` rows, not all of them)."""
     found: set[int] = set()
     for key in keys:
-        found.update(r[0] for r in db.execute(
-            "SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
-            "AND item_id != ? ORDER BY abs(day - ?) LIMIT ?",
-            [key, day - window, day + window, item_id, day, limit]))
+        for sql in ("SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
+                    "AND item_id != ? ORDER BY day LIMIT ?",
+                    "SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
+                    "AND item_id != ? ORDER BY day DESC LIMIT ?"):
+            low, high = (day, day + window) if "ORDER BY day LIMIT" in sql else (day - window, day)
+            found.update(r[0] for r in db.execute(sql, [key, low, high, item_id, limit]))
     return found
+
+
+def common_keys(db: sqlite_utils.Database, keys: Sequence[str], day: int, window: int,
+                threshold: int) -> set[str]:
+    """The keys more than `threshold` items carry within `window` days (counted up to it)."""
+    common = set()
+    for key in keys:
+        count = db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM story_keys WHERE key = ? AND day BETWEEN ? "
+            "AND ? LIMIT ?)", [key, day - window, day + window, threshold + 1]).fetchone()[0]
+        if count > threshold:
+            common.add(key)
+    return common
 
 
 def index_rows(db: sqlite_utils.Database, item_ids: Iterable[int]) -> list[dict[str, Any]]:

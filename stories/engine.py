@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,8 @@ from stories.text import shingles, surname_stems
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+#: A surname carried by more reports than this within the window is not decisive.
+COMMON_NAME = 30
 EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -78,9 +81,21 @@ def _index(db: sqlite_utils.Database, features: Features, keys: list[int]) -> No
     table.save_index(db, row, keys, features.entity_keys())
 
 
+def without_common_names(db: sqlite_utils.Database, features: Features) -> Features:
+    """A surname that many reports around the same days carry (the president's, say) tells
+    nothing about which event a report is about: it does not count for linking."""
+    names = [f"name:{n}" for n in sorted(features.names)]
+    common = table.common_keys(db, names, features.day, WINDOW_DAYS, COMMON_NAME)
+    if not common:
+        return features
+    return replace(features, names=frozenset(n for n in features.names
+                                             if f"name:{n}" not in common))
+
+
 def links_for(db: sqlite_utils.Database, features: Features, keys: list[int]
               ) -> list[tuple[int, Link]]:
     """(candidate item, link) for every indexed report that tells the same event."""
+    features = without_common_names(db, features)
     candidates = table.band_candidates(db, keys, features.item_id)
     candidates |= table.key_candidates(db, features.entity_keys(), features.day, WINDOW_DAYS,
                                        features.item_id)
