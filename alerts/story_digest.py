@@ -1,0 +1,73 @@
+"""Digest entries by story: the reports of one event listed once, with their outlets and links;
+a new report of a story already sent to this coordinator listed once as an update.
+
+Pure functions over `DigestItem`s (their `story_id` and `update` are set by `alerts.select`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # alerts.message imports this module
+    from alerts.message import DigestItem
+
+#: Words of story entries per label language (beside alerts/labels.py; catalogue them with it).
+STORY_LABELS: dict[str, dict[str, str]] = {
+    "en": {"reports": "{n} reports from {m} outlets ({langs})",
+           "updates": "New reports on stories already sent", "update": "update",
+           "update_of": "New report on: {title}", "updates_count": "{n} updates"},
+    "ru": {"reports": "сообщений: {n}, изданий: {m} ({langs})",
+           "updates": "Новые сообщения по уже отправленным сюжетам", "update": "обновление",
+           "update_of": "Новое сообщение по сюжету: {title}", "updates_count": "обновлений {n}"},
+    "kk": {"reports": "хабар саны: {n}, басылым саны: {m} ({langs})",
+           "updates": "Бұрын жіберілген сюжеттер бойынша жаңа хабарлар", "update": "жаңарту",
+           "update_of": "Сюжет бойынша жаңа хабар: {title}", "updates_count": "жаңарту {n}"},
+}
+
+
+def story_label(lang: str, key: str) -> str:
+    """The word for `key` in `lang` (English when the language has none)."""
+    return STORY_LABELS.get(lang, STORY_LABELS["en"]).get(key, STORY_LABELS["en"][key])
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One line of a digest: the reports of one story (the lead first), or one update."""
+
+    items: tuple[DigestItem, ...]
+    update: bool = False
+
+    @property
+    def lead(self) -> DigestItem:
+        return self.items[0]
+
+    @property
+    def outlets(self) -> list[str]:
+        return list(dict.fromkeys(item.source for item in self.items))
+
+    @property
+    def languages(self) -> list[str]:
+        return list(dict.fromkeys(item.lang for item in self.items if item.lang))
+
+    def summary(self, lang: str) -> str:
+        """"3 reports from 2 outlets (ru, kk)" in the label language."""
+        return story_label(lang, "reports").format(
+            n=len(self.items), m=len(self.outlets), langs=", ".join(self.languages))
+
+
+def story_entries(items: Sequence[DigestItem]) -> list[StoryEntry]:
+    """Items of one story together (its earliest report leads), updates apart, newest first."""
+    by_story: dict[tuple[int, bool], list[DigestItem]] = {}
+    for item in items:
+        by_story.setdefault((item.story_id or item.id, item.update), []).append(item)
+    entries = []
+    for (_, update), members in by_story.items():
+        members.sort(key=lambda item: (item.published, item.id))
+        if update:
+            entries += [StoryEntry((item,), update=True) for item in members]
+        else:
+            entries.append(StoryEntry(tuple(members)))
+    entries.sort(key=lambda e: (max(i.published for i in e.items), e.lead.id), reverse=True)
+    return entries
