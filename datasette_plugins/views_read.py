@@ -9,7 +9,7 @@ import sqlite_utils
 from datasette.utils.asgi import Forbidden, NotFound, Response
 
 from core.domain import TRIAGE_STATUSES
-from datasette_plugins import charts, queries
+from datasette_plugins import charts, queries, stories
 from datasette_plugins.highlight import evidence_matches, paragraphs
 from datasette_plugins.state import get_state
 from evidence.history import history as evidence_history
@@ -61,10 +61,12 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     flt = queries.QueueFilter.from_args(request.args, untriaged=untriaged)
     offset_arg = request.args.get("offset") or "0"
     offset = int(offset_arg) if offset_arg.isdigit() else 0
-    items = await rows(datasette, *queries.queue_sql(flt, offset=offset))
+    # Stories (issue #16): one row per story, its newest matching report leading; counts and
+    # pages are in stories (datasette_plugins/stories.py).
+    items, _ = await stories.queue_page(datasette, flt, queries.PAGE_SIZE, offset)
     for item in items:
         item["topic_list"] = json_list(item.get("topics"))
-    total = (await rows(datasette, *queries.count_sql(flt)))[0]["count(*)"]
+    total = await stories.count(datasette, flt)
     options = {k: [next(iter(r.values())) for r in await rows(datasette, sql)]
                for k, sql in queries.FACET_SQL.items()}
     return await render(datasette, request, "newsmon_queue.html", {
@@ -110,6 +112,8 @@ async def item_view(datasette: Any, request: Any) -> Response:
         "entities": await rows(datasette, queries.ENTITIES_SQL, params),
         "triage": triage, "history": history,
         "evidence": await evidence_trail(datasette, int(item["id"])),
+        # Stories (issue #16): the other reports of its story, split and merge.
+        "story": await stories.item_panel(datasette, int(item["id"]), bool(request.actor)),
         "authors": ", ".join(str(a) for a in json_list(item.get("authors"))),
     })
 

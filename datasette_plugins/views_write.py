@@ -96,6 +96,10 @@ async def triage_bulk(datasette: Any, request: Any) -> Response:
     try:
         change = TriageChange.from_form(form, actor_id)
         item_ids = await selected_ids(datasette, form)
+        if form.get("stories"):  # Stories (issue #16): a queue row stands for its story
+            from datasette_plugins.stories import expand_to_stories  # it imports this module
+
+            item_ids = await expand_to_stories(datasette, item_ids, queries.BULK_LIMIT)
         if not item_ids:
             raise TriageError("no items selected")
         changed = await write(datasette, item_ids, change)
