@@ -167,8 +167,25 @@ async def merge_view(datasette: Any, request: Any) -> Response:
                  _("Merged: the two stories are one now."))
 
 
+def triage_story(conn: Any, item_ids: list[int], change: TriageChange) -> int:
+    """`change`'s status for every report; each keeps its own note and assignee unless the
+    change brings one (a story's triage must not wipe what was written on one report)."""
+    placeholders = ",".join("?" for _ in item_ids)
+    kept = {row[0]: (row[1] or "", row[2] or "") for row in conn.execute(
+        f"SELECT item_id, note, assigned_to FROM triage WHERE item_id IN ({placeholders})",
+        item_ids)}
+    groups: dict[tuple[str, str], list[int]] = {}
+    for item_id in item_ids:
+        note, assignee = kept.get(item_id, ("", ""))
+        key = (change.note or note, change.assigned_to or assignee)
+        groups.setdefault(key, []).append(item_id)
+    return sum(apply_change(conn, ids, TriageChange(change.status, note, assignee,
+                                                   change.updated_by))
+               for (note, assignee), ids in groups.items())
+
+
 async def triage_view(datasette: Any, request: Any) -> Response:
-    """POST /-/story/triage/<item>: one triage change for every report of the item's story."""
+    """POST /-/story/triage/<item>: one triage status for every report of the item's story."""
     if isinstance(posted := await _posted(request), Response):
         return posted
     actor_id, item_id, form = posted
@@ -178,7 +195,7 @@ async def triage_view(datasette: Any, request: Any) -> Response:
     members = (await members_of(datasette, [own["story_id"]]))[own["story_id"]]
     try:
         change = TriageChange.from_form(form, actor_id)
-        changed = await _write(datasette, lambda conn: apply_change(
+        changed = await _write(datasette, lambda conn: triage_story(
             conn, [m["id"] for m in members], change))
     except TriageError as exc:
         return failed(request, str(exc))

@@ -60,10 +60,12 @@ def test_story_writes_need_a_login_and_the_csrf_token(served) -> None:
     alice.login("alice")
     assert alice.post(f"/-/story/split/{kk}", {}, csrf=False).status == 403
     assert rows(path, "SELECT count(*) FROM story_log") == [(0,)]
-    reply = alice.post(f"/-/story/triage/{ru}", {"status": "relevant", "note": "one event"})
+    assert alice.post(f"/-/triage/{kk}", {"status": "follow_up", "note": "call the lawyer"}
+                      ).status == 302
+    reply = alice.post(f"/-/story/triage/{ru}", {"status": "relevant"})
     assert reply.status == 302
-    assert rows(path, "SELECT item_id, status, updated_by FROM triage ORDER BY item_id") == [
-        (ru, "relevant", "alice"), (kk, "relevant", "alice")]
+    assert rows(path, "SELECT item_id, status, note, updated_by FROM triage ORDER BY item_id"
+                ) == [(ru, "relevant", "", "alice"), (kk, "relevant", "call the lawyer", "alice")]
     assert alice.post(f"/-/story/merge/{ru}", {"other": "x"}).status == 400
 
 
