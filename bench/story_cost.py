@@ -36,6 +36,7 @@ DAILY = 2000
 FIRST_DAY = 20_000  # 2024-10-04
 SURNAMES = [f"фамилиев{n}" for n in range(20_000)]
 BATCH = 20_000
+HEADERS = ["stored items", "store p50", "store p95", "story p50", "story p95", "story/store p50"]
 
 
 def index_rows(start: int, count: int, rng: random.Random) -> dict[str, list]:
@@ -143,8 +144,9 @@ def main() -> int:
         results.append([f"{size:,}", *(f"{percentile(v, p) * 1000:.2f} ms" for v in (store_t,
                         story_t) for p in (50, 95)),
                         f"{percentile(story_t, 50) / percentile(store_t, 50):.2f}x"])
-    print_table(["stored items", "store p50", "store p95", "story p50", "story p95",
-                 "story/store p50"], results)
+        print_table(HEADERS, results[-1:])
+        sys.stdout.flush()
+    print_table(HEADERS, results)
     print(f"store file: {path.stat().st_size / 1e6:,.0f} MB")
     return 0
 

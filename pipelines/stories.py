@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from crawler.items import ArticleItem
 from pipelines.database_stage import DatabaseStage
@@ -32,8 +33,14 @@ class StoryPipeline(DatabaseStage):
                     "article": result.get("articles", [])}
         prepared = make_features(item.item_id, item.lang, item.published or item.fetched_at,
                                  item.title, item.text, entities)
-        with self.db.atomic():
-            story = assign(self.db, item.item_id, prepared)
+        try:
+            with self.db.atomic():
+                story = assign(self.db, item.item_id, prepared)
+        except sqlite3.Error as exc:
+            # The item is stored; the next crawl's catch_up groups it. Evidence must not wait.
+            logger.warning("stories: could not group %s: %s", item.url, exc)
+            self.crawler.stats.inc_value("newsmon/story_failed")
+            return item
         if story != item.item_id:
             self.crawler.stats.inc_value("newsmon/items_joined_story")
         return item
