@@ -19,7 +19,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
 from alerts.labels import label, short_date
-from alerts.story_digest import StoryEntry, story_entries, story_label
+from alerts.story_digest import Groups, StoryEntry, group_items, story_label, updates
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 SPACE_RE = re.compile(r"\s+")
@@ -88,22 +88,6 @@ def message_id(recipient: str, item_ids: Sequence[int], domain: str,
         key += f"|notices:{','.join(str(i) for i in sorted(recheck_ids))}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"<newsmon-digest-{digest}@{one_line(domain) or 'newsmon.invalid'}>"
-
-
-Groups = list[tuple[str, list[StoryEntry]]]
-
-
-def group_items(items: Sequence[DigestItem], topic_order: Sequence[str]) -> Groups:
-    """New stories by the topic of their first report (in `topic_order`), newest first;
-    updates to stories sent before are listed apart (`updates`)."""
-    entries = [entry for entry in story_entries(items) if not entry.update]
-    return [(topic, members) for topic in topic_order
-            if (members := [e for e in entries if e.lead.group == topic])]
-
-
-def updates(items: Sequence[DigestItem]) -> list[StoryEntry]:
-    """One entry per new report of a story already sent."""
-    return [entry for entry in story_entries(items) if entry.update]
 
 
 def subject(digest: Digest, groups: Groups) -> str:

@@ -71,3 +71,19 @@ def story_entries(items: Sequence[DigestItem]) -> list[StoryEntry]:
             entries.append(StoryEntry(tuple(members)))
     entries.sort(key=lambda e: (max(i.published for i in e.items), e.lead.id), reverse=True)
     return entries
+
+
+Groups = list[tuple[str, list[StoryEntry]]]
+
+
+def group_items(items: Sequence[DigestItem], topic_order: Sequence[str]) -> Groups:
+    """New stories by the topic of their first report (in `topic_order`), newest first;
+    updates to stories sent before are listed apart (`updates`)."""
+    entries = [entry for entry in story_entries(items) if not entry.update]
+    return [(topic, members) for topic in topic_order
+            if (members := [e for e in entries if e.lead.group == topic])]
+
+
+def updates(items: Sequence[DigestItem]) -> list[StoryEntry]:
+    """One entry per new report of a story already sent."""
+    return [entry for entry in story_entries(items) if entry.update]
