@@ -91,17 +91,19 @@ def test_split_and_merge_are_logged_and_survive_a_rebuild(three) -> None:
                                                    ("merge", None, ru, other, "bob")]
 
 
-def test_reclassify_keeps_a_split(three) -> None:
+@pytest.mark.parametrize("regroup_all", [False, True])
+def test_reclassify_keeps_a_split(three, regroup_all: bool) -> None:
     path, (ru, kk, _) = three
     group_all(path)
     db = connect(path)
     try:
         split(db, kk, "alice")
-        reclassify(db, [])
+        report = reclassify(db, [], regroup_all=regroup_all)
     finally:
         db.close()
     stories = dict(rows(path, "SELECT id, story_id FROM items"))
     assert stories[kk] == kk and stories[ru] == ru
+    assert report.regrouped == (3 if regroup_all else 0)  # by default only changed items
 
 
 def test_a_changed_recrawl_does_not_undo_a_split(three) -> None:

@@ -106,7 +106,7 @@ def test_monitor_splits_and_merges_in_the_browser(browser, served) -> None:  # n
     assert "No other report of this event yet." in page.get_by_test_id("story-box").inner_text()
     db = connect(path)
     try:
-        reclassify(db, [])  # re-groups every item from scratch: the split must hold
+        reclassify(db, [], regroup_all=True)  # every item re-grouped: the split must hold
     finally:
         db.close()
     page.goto(base + "/-/queue")

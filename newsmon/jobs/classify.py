@@ -13,6 +13,8 @@ from classifiers import RulesError, classify, detect_language, load_rules
 from newsmon.errors import ConfigError
 from sites.sources import Source
 from store.items import classification_columns, write_classification
+from stories import assign as assign_story
+from stories import catch_up as group_new_items
 from stories import rebuild as rebuild_stories
 
 BATCH = 500
@@ -49,6 +51,7 @@ def classify_line(line: str) -> dict[str, Any]:
 class ReclassifyReport:
     items: int = 0
     newly_flagged: int = 0
+    regrouped: int = 0  # items whose language or entities changed, re-grouped into stories
     seconds: float = 0.0
 
     @property
@@ -56,9 +59,19 @@ class ReclassifyReport:
         return self.items / self.seconds if self.seconds > 0 else 0.0
 
 
-def _reclassify_one(db: sqlite_utils.Database, row: tuple, outlets_kz: set[str]) -> bool:
-    """Re-detect and re-classify one stored item; True if it is flagged now and was not."""
+def _grouping_keys(db: sqlite_utils.Database, item_id: int) -> tuple:
+    """What the story grouping reads of an item besides its text: language and entities."""
+    lang = db.execute("SELECT lang FROM items WHERE id = ?", [item_id]).fetchone()[0]
+    entities = db.execute("SELECT kind, value FROM item_entities WHERE item_id = ? "
+                          "ORDER BY kind, value", [item_id]).fetchall()
+    return lang, entities
+
+
+def _reclassify_one(db: sqlite_utils.Database, row: tuple, outlets_kz: set[str]
+                    ) -> tuple[bool, bool]:
+    """Re-detect and re-classify one stored item: (flagged now and was not, grouping changed)."""
     item_id, title, text, source, was_flagged = row
+    before = _grouping_keys(db, item_id)
     lang = detect_language(f"{title or ''}\n{text or ''}")
     result = classify(title or "", text or "", lang)
     # Relevance from the text, or from the outlet (a Kazakhstan outlet) as the crawl gives it.
@@ -67,14 +80,16 @@ def _reclassify_one(db: sqlite_utils.Database, row: tuple, outlets_kz: set[str])
     columns["lang"] = lang
     db["items"].update(item_id, columns)
     write_classification(db, item_id, result)
-    return bool(result["flagged"]) and not was_flagged
+    return bool(result["flagged"]) and not was_flagged, _grouping_keys(db, item_id) != before
 
 
-def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BATCH
-               ) -> ReclassifyReport:
+def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BATCH,
+               regroup_all: bool = False) -> ReclassifyReport:
     """Re-classify every stored item in id batches (memory stays flat); triage is untouched.
 
-    Stories are then re-grouped from the new entities; monitors' splits and merges hold.
+    Items whose language or entities changed are re-grouped into stories (they may join
+    more reports); `regroup_all` re-groups every item from scratch instead. Monitors' splits
+    and merges hold either way.
     """
     checked_rules()
     outlets_kz = {s.name for s in sources if s.country == "KZ"}
@@ -89,9 +104,16 @@ def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BA
             break
         with db.atomic():
             for row in rows:
-                report.newly_flagged += _reclassify_one(db, row, outlets_kz)
+                newly_flagged, regroup = _reclassify_one(db, row, outlets_kz)
+                report.newly_flagged += newly_flagged
+                if regroup and not regroup_all:
+                    assign_story(db, row[0])
+                    report.regrouped += 1
         report.items += len(rows)
         last_id = rows[-1][0]
-    rebuild_stories(db, batch)
+    if regroup_all:
+        report.regrouped = rebuild_stories(db, batch)
+    else:
+        report.regrouped += group_new_items(db, batch)
     report.seconds = time.perf_counter() - started
     return report
