@@ -156,7 +156,7 @@ async def merge_view(datasette: Any, request: Any) -> Response:
     actor_id, item_id, form = posted
     other = (form.get("other") or "").strip().lstrip("#")
     if not other.isdigit():
-        return failed(request, "other must be a report or story number")
+        return failed(request, _("Give the number of a report or a story to merge with."))
     note = (form.get("note") or "").strip()[:1000]
     try:
         story = await _write(datasette, lambda conn: merge(
