@@ -76,3 +76,21 @@ def test_one_entry_per_story_then_a_new_report_once_as_an_update(tmp_path: Path)
     assert f"http://newsmon.test/-/item/{republished}" in second
 
     assert digest(path) == ""  # mentioned once
+
+
+def test_the_html_part_lists_the_story_with_every_title_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "newsmon.db"
+    report(path, 1, RU, "ru", "azattyq-ru", "Сторонник ДВК осуждён в Актобе")
+    kk = report(path, 2, KK, "kk", "azattyq-kk", "<img src=x onerror=alert(1)> Ақтөбе")
+    outbox = Outbox()
+    db = connect(path)
+    try:
+        catch_up(db)
+        send_digests(db, [SUB], outbox, DigestOptions(base_url="http://newsmon.test"))
+    finally:
+        db.close()
+    [msg] = outbox.sent
+    page = msg.get_body(("html",)).get_content()
+    assert "2 reports from 2 outlets (ru, kk):" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; Ақтөбе" in page and "<img" not in page
+    assert f'href="http://newsmon.test/-/item/{kk}"' in page
