@@ -170,10 +170,9 @@ async def merge_view(datasette: Any, request: Any) -> Response:
 def triage_story(conn: Any, item_ids: list[int], change: TriageChange) -> int:
     """`change`'s status for every report; each keeps its own note and assignee unless the
     change brings one (a story's triage must not wipe what was written on one report)."""
-    placeholders = ",".join("?" for _ in item_ids)
     kept = {row[0]: (row[1] or "", row[2] or "") for row in conn.execute(
-        f"SELECT item_id, note, assigned_to FROM triage WHERE item_id IN ({placeholders})",
-        item_ids)}
+        "SELECT item_id, note, assigned_to FROM triage WHERE item_id IN "
+        "(SELECT value FROM json_each(?))", [json.dumps(item_ids)])}
     groups: dict[tuple[str, str], list[int]] = {}
     for item_id in item_ids:
         note, assignee = kept.get(item_id, ("", ""))

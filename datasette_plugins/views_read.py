@@ -63,7 +63,7 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     offset = int(offset_arg) if offset_arg.isdigit() else 0
     # Stories (issue #16): one row per story, its newest matching report leading; counts and
     # pages are in stories (datasette_plugins/stories.py).
-    items, _ = await stories.queue_page(datasette, flt, queries.PAGE_SIZE, offset)
+    items, has_older = await stories.queue_page(datasette, flt, queries.PAGE_SIZE, offset)
     for item in items:
         item["topic_list"] = json_list(item.get("topics"))
     total = await stories.count(datasette, flt)
@@ -72,7 +72,7 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "newsmon_queue.html", {
         "items": items, "total": total, "filters": flt.values, "options": options,
         "offset": offset, "page_size": queries.PAGE_SIZE, "untriaged": untriaged,
-        "bulk_limit": queries.BULK_LIMIT,
+        "bulk_limit": queries.BULK_LIMIT, "has_older": has_older,
     })
 
 

@@ -7,6 +7,7 @@ import sqlite3
 
 from crawler.items import ArticleItem
 from pipelines.database_stage import DatabaseStage
+from store.db import write_transaction
 from stories import assign, catch_up
 from stories.engine import make_features
 
@@ -34,7 +35,7 @@ class StoryPipeline(DatabaseStage):
         prepared = make_features(item.item_id, item.lang, item.published or item.fetched_at,
                                  item.title, item.text, entities)
         try:
-            with self.db.atomic():
+            with write_transaction(self.db):
                 story = assign(self.db, item.item_id, prepared)
         except sqlite3.Error as exc:
             # The item is stored; the next crawl's catch_up groups it. Evidence must not wait.

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from core.domain import TOPICS
+from store.db import write_transaction
 
 ENTITY_KINDS = {"articles": "article", "places": "place", "persons": "person"}
 
@@ -58,7 +59,7 @@ def save_item(
     record = dict(row)
     record["authors"] = json.dumps(record.get("authors") or [], ensure_ascii=False)
     record.update(classification_columns(classification))
-    with db.atomic():
+    with write_transaction(db):
         existing = db.execute(
             "SELECT id, content_hash FROM items WHERE url = ?", [record["url"]]
         ).fetchone()

@@ -19,10 +19,6 @@ from core.clock import utc_now
 KEY_CANDIDATES = 25
 
 
-def _placeholders(values: Sequence[Any]) -> str:
-    return ",".join("?" for _ in values)
-
-
 def _entity_keys(persons: str | None, names: str | None) -> list[str]:
     return ([f"person:{p}" for p in json.loads(persons or "[]")]
             + [f"name:{n}" for n in json.loads(names or "[]")])
@@ -101,7 +97,8 @@ def index_rows(db: sqlite_utils.Database, item_ids: Iterable[int]) -> list[dict[
         return []
     rows = db.execute(
         "SELECT item_id, lang, day, persons, names, places, articles, signature "
-        f"FROM story_items WHERE item_id IN ({_placeholders(ids)})", ids).fetchall()
+        "FROM story_items WHERE item_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)]).fetchall()
     keys = ("item_id", "lang", "day", "persons", "names", "places", "articles", "signature")
     decoded = []
     for row in rows:
@@ -123,7 +120,8 @@ def stories_of(db: sqlite_utils.Database, item_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return {}
     return dict(db.execute(
-        f"SELECT id, story_id FROM items WHERE id IN ({_placeholders(ids)})", ids).fetchall())
+        "SELECT id, story_id FROM items WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)]).fetchall())
 
 
 def members(db: sqlite_utils.Database, story_id: int) -> list[int]:
@@ -133,8 +131,8 @@ def members(db: sqlite_utils.Database, story_id: int) -> list[int]:
 
 
 def move_items(db: sqlite_utils.Database, item_ids: Sequence[int], story_id: int) -> None:
-    db.execute(f"UPDATE items SET story_id = ? WHERE id IN ({_placeholders(item_ids)})",
-               [story_id, *item_ids])
+    db.execute("UPDATE items SET story_id = ? WHERE id IN (SELECT value FROM json_each(?))",
+               [story_id, json.dumps(list(item_ids))])
 
 
 def join_stories(db: sqlite_utils.Database, story_a: int, story_b: int) -> int:

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from core.clock import utc_now
 from store import stories as table
+from store.db import write_transaction
 
 
 class DecisionError(ValueError):
@@ -27,7 +28,7 @@ def split(db: sqlite_utils.Database, item_id: int, by: str, note: str = "") -> i
         raise DecisionError("the item is already a story of its own")
     now = utc_now()
     rest = min(others)
-    with db.atomic():
+    with write_transaction(db):
         table.decide_pairs(db, [(item_id, other) for other in others], "apart", by, now)
         table.move_items(db, [item_id], item_id)
         table.move_items(db, others, rest)
@@ -47,7 +48,7 @@ def merge(db: sqlite_utils.Database, story_a: int, story_b: int, by: str, note: 
     items_a, items_b = table.members(db, first), table.members(db, second)
     items = items_a + items_b
     keep = min(first, second)
-    with db.atomic():
+    with write_transaction(db):
         table.forget_apart(db, items_a, items_b)
         table.decide_pairs(db, [(keep, item) for item in items], "together", by, now)
         table.join_stories(db, first, second)

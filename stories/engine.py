@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from store import stories as table
+from store.db import write_transaction
 from stories.link import WINDOW_DAYS, Features, Link, best_link
 from stories.signature import band_keys, minhash, pack, similarity
 from stories.text import shingles, surname_stems
@@ -28,6 +29,7 @@ BATCH = 500
 #: A surname carried by more reports than this within the window is not decisive.
 COMMON_NAME = 30
 EPOCH = date(1970, 1, 1).toordinal()
+CLEAR_INDEX = ("DELETE FROM story_items", "DELETE FROM story_bands", "DELETE FROM story_keys")
 
 
 def day_number(stamp: str | None) -> int:
@@ -140,7 +142,7 @@ def catch_up(db: sqlite_utils.Database, batch: int = BATCH) -> int:
     """Group the stored items the index has not seen (older databases, other writers)."""
     done, last = 0, 0
     while ids := table.unindexed_ids(db, last, batch):
-        with db.atomic():
+        with write_transaction(db):
             for item_id in ids:
                 assign(db, item_id)
         done += len(ids)
@@ -152,12 +154,12 @@ def catch_up(db: sqlite_utils.Database, batch: int = BATCH) -> int:
 
 def rebuild(db: sqlite_utils.Database, batch: int = BATCH) -> int:
     """Re-group every item from its current text and entities, keeping monitors' decisions."""
-    with db.atomic():
+    with write_transaction(db):
         table.clear_grouping(db)
-        for name in ("story_items", "story_bands", "story_keys"):
-            db.execute(f"DELETE FROM {name}")
+        for statement in CLEAR_INDEX:
+            db.execute(statement)
     done = catch_up(db, batch)
-    with db.atomic():
+    with write_transaction(db):
         for item_a, item_b in table.together_pairs(db):
             stories = table.stories_of(db, [item_a, item_b])
             if len(stories) == 2 and stories[item_a] != stories[item_b]:
