@@ -62,17 +62,20 @@ def band_candidates(db: sqlite_utils.Database, band_keys: Sequence[int], item_id
     return found
 
 
+KEY_AFTER = ("SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
+             "AND item_id != ? ORDER BY day LIMIT ?")
+KEY_BEFORE = ("SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
+              "AND item_id != ? ORDER BY day DESC LIMIT ?")
+
+
 def key_candidates(db: sqlite_utils.Database, keys: Sequence[str], day: int, window: int,
                    item_id: int, limit: int = KEY_CANDIDATES) -> set[int]:
     """Items naming the same people within `window` days: the nearest `limit` on each side,
     read in index order (a name in the news every day costs `limit` rows, not all of them)."""
     found: set[int] = set()
     for key in keys:
-        for sql in ("SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
-                    "AND item_id != ? ORDER BY day LIMIT ?",
-                    "SELECT item_id FROM story_keys WHERE key = ? AND day BETWEEN ? AND ? "
-                    "AND item_id != ? ORDER BY day DESC LIMIT ?"):
-            low, high = (day, day + window) if "ORDER BY day LIMIT" in sql else (day - window, day)
+        for sql, low, high in ((KEY_AFTER, day, day + window),
+                               (KEY_BEFORE, day - window, day)):
             found.update(r[0] for r in db.execute(sql, [key, low, high, item_id, limit]))
     return found
 
