@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from alerts.digest import DigestOptions, send_digests
 from core.clock import format_utc
 from newsmon.demo.sitegen import pangea_site
 from newsmon.demo.sites import load_articles, start_demo_sites
@@ -19,6 +20,7 @@ from newsmon.jobs.classify import reclassify
 from store import connect
 from stories import split
 from tests.support.crawl import crawl
+from tests.support.datasette import Client, serve
 from tests.support.db import rows
 from tests.test_digest_stories import SUB, Outbox
 
@@ -65,13 +67,7 @@ def test_the_stories_view_summarises_the_ru_kk_pair(demo) -> None:
 
 def test_the_digest_lists_the_pair_once(demo, tmp_path: Path) -> None:
     path, _, _ = demo
-    copy = tmp_path / "digest.db"
-    source = connect(path)
-    try:
-        source.conn.execute("VACUUM INTO ?", [str(copy)])
-    finally:
-        source.close()
-    from alerts.digest import DigestOptions, send_digests
+    copy = copy_of(path, tmp_path / "digest.db")
 
     outbox = Outbox()
     db = connect(copy)
@@ -86,6 +82,30 @@ def test_the_digest_lists_the_pair_once(demo, tmp_path: Path) -> None:
     assert f"* {titles[KK_SENTENCE]}" not in lines  # the Kazakh one is listed under it
     assert any(line.endswith(f"(kk): {titles[KK_SENTENCE]}") for line in lines)
     assert "2 reports from 2 outlets (ru, kk):" in text
+
+
+def copy_of(path: Path, target: Path) -> Path:
+    """A snapshot of the crawled database, for a test that writes or serves it."""
+    db = connect(path)
+    try:
+        db.conn.execute("VACUUM INTO ?", [str(target)])
+    finally:
+        db.close()
+    return target
+
+
+@pytest.mark.e2e
+def test_the_queue_shows_one_row_per_story(demo, tmp_path: Path) -> None:
+    path, _, _ = demo
+    copy = copy_of(path, tmp_path / "queue.db")
+    stories = rows(copy, "SELECT count(DISTINCT story_id) FROM items WHERE flagged = 1")[0][0]
+    with serve(copy) as base:
+        alice = Client(base)
+        alice.login("alice")
+        page = alice.get("/-/queue?show=all").text
+    assert page.count('name="item_id"') == stories
+    assert page.count("2 reports from 2 outlets (ru, kk)") == 1  # the Almaty sentence
+    assert page.count("2 reports from 2 outlets (ru)") == 1  # the Aktobe republication
 
 
 def test_a_split_survives_reclassify_and_a_recrawl_of_the_changed_page(demo) -> None:
