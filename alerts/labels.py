@@ -25,6 +25,7 @@ KEYS = (
     "torture", "art405", "detention", "count", "heading", "source", "date", "language",
     "topics", "original", "in_newsmon", "heading_notices", "notices", "removed", "edited",
     "rechecked", "outcome", "footer_file", "footer_table", "footer_stop", "zone",
+    "story_reports", "story_updates", "story_update", "story_update_of", "story_updates_count",
 )
 
 

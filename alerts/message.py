@@ -19,6 +19,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
 from alerts.labels import label, local_time, short_date
+from alerts.story_digest import Groups, StoryEntry, group_items, story_label, updates
 
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 SPACE_RE = re.compile(r"\s+")
@@ -40,6 +41,9 @@ class DigestItem:
     group: str
     snippet: str
     item_link: str | None
+    story_id: int = 0  # items.story_id: reports of one event are listed together
+    update: bool = False  # its story was sent to this coordinator before
+    story_title: str = ""  # the title of the story's first report (for an update)
 
 
 @dataclass(frozen=True)
@@ -86,27 +90,16 @@ def message_id(recipient: str, item_ids: Sequence[int], domain: str,
     return f"<newsmon-digest-{digest}@{one_line(domain) or 'newsmon.invalid'}>"
 
 
-def group_items(items: Sequence[DigestItem], topic_order: Sequence[str]
-                ) -> list[tuple[str, list[DigestItem]]]:
-    """Items by topic (in `topic_order`), newest first within each group."""
-    groups = []
-    for topic in topic_order:
-        members = [item for item in items if item.group == topic]
-        members.sort(key=lambda item: (item.published, item.id), reverse=True)
-        if members:
-            groups.append((topic, members))
-    return groups
-
-
-def subject(digest: Digest, groups: list[tuple[str, list[DigestItem]]]) -> str:
+def subject(digest: Digest, groups: Groups) -> str:
     """"newsmon: 3 torture, 5 detention, 1 removed — 21 Nov", in the label language."""
     lang = digest.label_language
     counted = [(topic, len(members)) for topic, members in groups]
     counted += [(kind, n) for kind in NOTICE_KINDS
                 if (n := sum(1 for x in digest.notices if x.kind == kind))]
-    counts = ", ".join(label(lang, "count").format(n=n, label=label(lang, key))
-                       for key, n in counted)
-    return one_line(f"newsmon: {counts} — {short_date(lang, digest.when)}")
+    counts = [label(lang, "count").format(n=n, label=label(lang, key)) for key, n in counted]
+    if n_updates := len(updates(digest.items)):
+        counts.append(story_label(lang, "updates_count").format(n=n_updates))
+    return one_line(f"newsmon: {', '.join(counts)} — {short_date(lang, digest.when)}")
 
 
 def _is_web_url(url: str) -> bool:
@@ -177,23 +170,48 @@ def _notices_text(digest: Digest) -> list[str]:
     return lines
 
 
-def render_text(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
-                unsubscribe: str) -> str:
+def _item_text(item: DigestItem, digest: Digest, indent: str = "  ") -> list[str]:
+    lang = digest.label_language
+    lines = [indent + " | ".join(f"{k}: {one_line(v)}" for k, v in _meta_fields(item, digest))]
+    if item.snippet:
+        lines.append(f"{indent}«{one_line(item.snippet)}»")
+    lines.append(f"{indent}{label(lang, 'original')}: {one_line(item.url)}")
+    if item.item_link:
+        lines.append(f"{indent}{label(lang, 'in_newsmon')}: {item.item_link}")
+    return lines
+
+
+def _entry_text(entry: StoryEntry, digest: Digest) -> list[str]:
+    """A story: its first report in full, then one line and links for each other report."""
+    lang = digest.label_language
+    lead = entry.lead
+    if entry.update:
+        title = story_label(lang, "update_of").format(title=one_line(lead.story_title))
+        return [f"* [{story_label(lang, 'update')}] {title}",
+                f"  {one_line(lead.title)}", *_item_text(lead, digest), ""]
+    lines = [f"* {one_line(lead.title)}", *_item_text(lead, digest)]
+    if len(entry.items) > 1:
+        lines.append(f"  {entry.summary(lang)}:")
+        for item in entry.items[1:]:
+            lines.append(f"  - {one_line(item.source)} ({item.lang}): {one_line(item.title)}")
+            lines.append(f"    {label(lang, 'original')}: {one_line(item.url)}")
+            if item.item_link:
+                lines.append(f"    {label(lang, 'in_newsmon')}: {item.item_link}")
+    return [*lines, ""]
+
+
+def render_text(digest: Digest, groups: Groups, unsubscribe: str) -> str:
     """The plain-text part."""
     lang = digest.label_language
     lines = [_heading(digest, one_line(digest.name)), ""]
-    for topic, members in groups:
-        lines += [f"== {label(lang, topic)} ({len(members)}) ==", ""]
-        for item in members:
-            lines.append(f"* {one_line(item.title)}")
-            lines.append("  " + " | ".join(f"{k}: {one_line(v)}"
-                                           for k, v in _meta_fields(item, digest)))
-            if item.snippet:
-                lines.append(f"  «{one_line(item.snippet)}»")
-            lines.append(f"  {label(lang, 'original')}: {one_line(item.url)}")
-            if item.item_link:
-                lines.append(f"  {label(lang, 'in_newsmon')}: {item.item_link}")
-            lines.append("")
+    for topic, entries in groups:
+        lines += [f"== {label(lang, topic)} ({len(entries)}) ==", ""]
+        for entry in entries:
+            lines += _entry_text(entry, digest)
+    if news := updates(digest.items):
+        lines += [f"== {story_label(lang, 'updates')} ({len(news)}) ==", ""]
+        for entry in news:
+            lines += _entry_text(entry, digest)
     lines += _notices_text(digest)
     lines += ["-- ", *_footer(digest, unsubscribe)]
     return "\n".join(lines) + "\n"
@@ -205,18 +223,34 @@ def _link(url: str, text: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
 
 
-def _html_item(item: DigestItem, digest: Digest) -> str:
-    lang = digest.label_language
-    meta = " · ".join(f"{html.escape(k)}: {html.escape(one_line(v))}"
-                      for k, v in _meta_fields(item, digest))
-    parts = [f"<li><strong>{_link(item.url, one_line(item.title) or item.url)}</strong>",
-             f'<div style="color:#555">{meta}</div>']
-    if item.snippet:
-        parts.append(f"<blockquote>{html.escape(one_line(item.snippet))}</blockquote>")
+def _links_html(item: DigestItem, lang: str) -> str:
     links = [_link(item.url, label(lang, "original"))]
     if item.item_link:
         links.append(_link(item.item_link, label(lang, "in_newsmon")))
-    parts.append(f"<div>{' | '.join(links)}</div></li>")
+    return " | ".join(links)
+
+
+def _html_item(entry: StoryEntry, digest: Digest) -> str:
+    """A story as a list item: its first report in full, the other reports with their links."""
+    lang = digest.label_language
+    item = entry.lead
+    meta = " · ".join(f"{html.escape(k)}: {html.escape(one_line(v))}"
+                      for k, v in _meta_fields(item, digest))
+    title = f"<strong>{_link(item.url, one_line(item.title) or item.url)}</strong>"
+    if entry.update:
+        about = story_label(lang, "update_of").format(title=one_line(item.story_title))
+        title = f"[{html.escape(story_label(lang, 'update'))}] {html.escape(about)}<br>{title}"
+    parts = [f"<li>{title}", f'<div style="color:#555">{meta}</div>']
+    if item.snippet:
+        parts.append(f"<blockquote>{html.escape(one_line(item.snippet))}</blockquote>")
+    parts.append(f"<div>{_links_html(item, lang)}</div>")
+    if len(entry.items) > 1:
+        others = "".join(
+            f"<li>{html.escape(one_line(o.source))} ({html.escape(o.lang)}): "
+            f"{html.escape(one_line(o.title))} — {_links_html(o, lang)}</li>"
+            for o in entry.items[1:])
+        parts.append(f"<div>{html.escape(entry.summary(lang))}:</div><ul>{others}</ul>")
+    parts[-1] += "</li>"
     return "\n".join(parts)
 
 
@@ -239,17 +273,20 @@ def _notices_html(digest: Digest) -> list[str]:
     return body
 
 
-def render_html(digest: Digest, groups: list[tuple[str, list[DigestItem]]],
-                unsubscribe: str) -> str:
+def render_html(digest: Digest, groups: Groups, unsubscribe: str) -> str:
     """The HTML part: every crawled string escaped, only http(s) links."""
     lang = digest.label_language
     heading = _heading(digest, digest.name)
     body = [f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{html.escape(heading)}</title></head><body>",
             f"<h1>{html.escape(heading)}</h1>"]
-    for topic, members in groups:
-        body.append(f"<h2>{html.escape(label(lang, topic))} ({len(members)})</h2><ul>")
-        body += [_html_item(item, digest) for item in members]
+    for topic, entries in groups:
+        body.append(f"<h2>{html.escape(label(lang, topic))} ({len(entries)})</h2><ul>")
+        body += [_html_item(entry, digest) for entry in entries]
+        body.append("</ul>")
+    if news := updates(digest.items):
+        body.append(f"<h2>{html.escape(story_label(lang, 'updates'))} ({len(news)})</h2><ul>")
+        body += [_html_item(entry, digest) for entry in news]
         body.append("</ul>")
     body += _notices_html(digest)
     footer = "<br>".join(html.escape(line) for line in _footer(digest, unsubscribe))

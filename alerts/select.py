@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -144,11 +145,34 @@ def load_item(db: sqlite_utils.Database, item_id: int, sub: Subscription,
     )
 
 
+SENT_STORIES_SQL = """
+    SELECT DISTINCT i.story_id FROM digest_log d JOIN items i ON i.id = d.item_id
+    WHERE d.recipient = ? AND i.story_id IN (SELECT value FROM json_each(?))"""
+
+
+def with_stories(db: sqlite_utils.Database, recipient: str, items: list[DigestItem]
+                 ) -> list[DigestItem]:
+    """Each item with its story, marked `update` when that story was sent to `recipient`."""
+    if not items:
+        return items
+    ids = json.dumps([item.id for item in items])
+    story = dict(db.execute("SELECT id, story_id FROM items WHERE id IN "
+                            "(SELECT value FROM json_each(?))", [ids]).fetchall())
+    stories = json.dumps(sorted({s for s in story.values() if s is not None}))
+    sent = {row[0] for row in db.execute(SENT_STORIES_SQL, [recipient, stories])}
+    titles = dict(db.execute("SELECT id, title FROM items WHERE id IN "
+                             "(SELECT value FROM json_each(?))", [stories]).fetchall())
+    return [replace(item, story_id=story.get(item.id) or item.id,
+                    update=story.get(item.id) in sent,
+                    story_title=titles.get(story.get(item.id)) or item.title)
+            for item in items]
+
+
 def pending_items(db: sqlite_utils.Database, sub: Subscription,
                   base_url: str | None) -> list[DigestItem]:
-    """The items owed to `sub`, newest first (at most MAX_ITEMS)."""
+    """The items owed to `sub`, newest first (at most MAX_ITEMS), with their stories."""
     register_casefold(db)
     sql, params = pending_sql(sub)
     ids = [row[0] for row in db.execute(sql, params).fetchall()]
     items = (load_item(db, item_id, sub, base_url) for item_id in ids)
-    return [item for item in items if item is not None]
+    return with_stories(db, sub.email, [item for item in items if item is not None])

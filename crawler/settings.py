@@ -40,6 +40,8 @@ ITEM_PIPELINES = {
     "pipelines.language.LanguagePipeline": 200,
     "pipelines.classify.ClassifyPipeline": 300,
     "pipelines.store.StorePipeline": 900,
+    # Stories: republications and the same event in other languages share items.story_id.
+    "pipelines.stories.StoryPipeline": 920,
     # Evidence: raw bytes, headers and hashes of flagged items, kept at first sight.
     "evidence.pipeline.SnapshotPipeline": 950,
     # Scale-out mode (NEWSMON_REDIS_URL, no NEWSMON_DB): push to `newsmon ingest` instead.

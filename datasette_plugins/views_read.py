@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import sqlite_utils
 from datasette.utils.asgi import NotFound, Response
 
-from datasette_plugins import places, queries
+from datasette_plugins import places, queries, stories
 from datasette_plugins.highlight import evidence_matches, highlight, paragraphs
 from datasette_plugins.i18n import place_name
 from datasette_plugins.pages import guard_read, json_list, place_list, read_filter, render, rows
@@ -36,21 +36,22 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     flt = await read_filter(datasette, request)
     offset_arg = request.args.get("offset") or "0"
     offset = int(offset_arg) if offset_arg.isdigit() else 0
-    found = await rows(datasette, *queries.queue_sql(flt, queries.PAGE_SIZE + 1, offset))
+    # Stories (issue #16): one row per story, its newest matching report leading
+    # (datasette_plugins/stories.py walks the queue's own order and filters).
+    items, has_older = await stories.queue_page(datasette, flt, queries.PAGE_SIZE, offset)
     terms = flt.terms()
-    items = found[: queries.PAGE_SIZE]
     for item in items:
         item["topic_list"] = json_list(item.get("topics"))
         item["place_list"] = place_list(item.get("places"))
         item["title_html"] = highlight(item.get("title"), [], terms)
         item["link"] = item_link(datasette, item["id"], flt)
-    total = (await rows(datasette, *queries.count_sql(flt)))[0]["n"]
+    total = await stories.count(datasette, flt)
     query = flt.query_string()
     return await render(datasette, request, "newsmon_queue.html", {
         "items": items, "total": min(total, queries.COUNT_CAP),
         "more": total > queries.COUNT_CAP, "filters": flt.values, "untriaged": flt.untriaged,
         "options": await filter_options(datasette), "offset": offset,
-        "page_size": queries.PAGE_SIZE, "has_older": len(found) > queries.PAGE_SIZE,
+        "page_size": queries.PAGE_SIZE, "has_older": has_older,
         "query": query, "query_string": urlencode(query), "bulk_limit": queries.BULK_LIMIT,
         "users": sorted(get_state(datasette).users),
     })
@@ -112,6 +113,8 @@ async def item_view(datasette: Any, request: Any) -> Response:
         "entities": await rows(datasette, queries.ENTITIES_SQL, params),
         "triage": triage, "history": history,
         "evidence": await evidence_trail(datasette, int(item["id"])),
+        # Stories (issue #16): the other reports of its story, split and merge.
+        "story": await stories.item_panel(datasette, int(item["id"]), bool(request.actor)),
         "authors": ", ".join(str(a) for a in json_list(item.get("authors"))),
         "nav": await neighbours(datasette, flt, item), "query": flt.query_string(),
         "queue_link": datasette.urls.path("/-/queue") + "?" + urlencode(flt.query_string()),

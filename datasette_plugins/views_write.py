@@ -146,6 +146,10 @@ async def triage_bulk(datasette: Any, request: Any) -> Response:
         else:
             ids = (parse_id(v) for v in form.getlist("item_id"))
             item_ids = [i for i in ids if i is not None]
+        if form.get("stories"):  # Stories (issue #16): a queue row stands for its story
+            from datasette_plugins.stories import expand_to_stories  # it imports this module
+
+            item_ids = await expand_to_stories(datasette, item_ids, queries.BULK_LIMIT + 1)
         if not item_ids:
             raise TriageError("no items selected")
         if len(item_ids) > queries.BULK_LIMIT:

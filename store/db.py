@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -55,3 +57,24 @@ def connect(
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{file}: cannot use the database: {exc}") from None
     return db
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+    In WAL mode a transaction that reads and then writes fails at once ("database is locked",
+    no busy wait) when another process wrote in between; taking the lock first makes it wait
+    its turn under the busy timeout instead. Several crawler processes share one file.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

@@ -357,3 +357,60 @@ def m_faults_001_sessions(db: sqlite_utils.Database) -> None:
         pk="id", not_null={"user", "expires_at"}, if_not_exists=True,
     )
     db["sessions"].create_index(["user"], if_not_exists=True)
+
+
+STORIES_VIEW_SQL = """
+SELECT i.story_id,
+       (SELECT k.title FROM items k WHERE k.id = i.story_id) AS title,
+       min(i.first_seen) AS first_seen, max(i.first_seen) AS last_seen,
+       min(coalesce(i.published, i.first_seen)) AS first_published,
+       max(coalesce(i.published, i.first_seen)) AS last_published,
+       count(*) AS items, count(DISTINCT i.source) AS outlet_count,
+       group_concat(DISTINCT i.source) AS outlets, group_concat(DISTINCT i.lang) AS languages,
+       (SELECT group_concat(DISTINCT t.topic) FROM items j JOIN item_topics t ON t.item_id = j.id
+        WHERE j.story_id = i.story_id) AS topics,
+       max(i.flagged) AS flagged
+FROM items i GROUP BY i.story_id
+"""
+
+
+@migration
+def m_stories_001_story_ids(db: sqlite_utils.Database) -> None:
+    # Stories (issue #16): items.story_id (a lone item is its own story, set by a trigger for
+    # any writer); the MinHash/entity index the grouping keeps (story_items, story_bands,
+    # story_keys); why items were grouped (story_links); the monitors' split/merge decisions
+    # (story_decisions, latest per pair) and their log (story_log, append-only, like triage_log).
+    if "story_id" not in {c.name for c in db["items"].columns}:
+        db["items"].add_column("story_id", int)
+    db.execute("UPDATE items SET story_id = id WHERE story_id IS NULL")
+    db["items"].create_index(["story_id"], if_not_exists=True)
+    # The queue counts stories of flagged items: from this index alone (657 ms -> 23 ms at 1M).
+    db["items"].create_index(["flagged", "story_id"], if_not_exists=True)
+    db.execute(
+        "CREATE TRIGGER IF NOT EXISTS items_story_id AFTER INSERT ON items "
+        "WHEN new.story_id IS NULL BEGIN "
+        "UPDATE items SET story_id = new.id WHERE id = new.id; END")
+    db["story_items"].create(
+        {"item_id": int, "lang": str, "day": int, "persons": str, "names": str, "places": str,
+         "articles": str, "signature": bytes, "bands": bytes, "indexed_at": str},
+        pk="item_id", foreign_keys=[("item_id", "items", "id")], if_not_exists=True)
+    db.execute("CREATE TABLE IF NOT EXISTS story_bands (band_key INTEGER NOT NULL, "
+               "item_id INTEGER NOT NULL, PRIMARY KEY (band_key, item_id)) WITHOUT ROWID")
+    db.execute("CREATE TABLE IF NOT EXISTS story_keys (key TEXT NOT NULL, day INTEGER NOT NULL, "
+               "item_id INTEGER NOT NULL, PRIMARY KEY (key, day, item_id)) WITHOUT ROWID")
+    db["story_links"].create(
+        {"item_id": int, "other_id": int, "kind": str, "score": float, "explanation": str,
+         "shared": str, "days": int, "linked_at": str},
+        pk=("item_id", "other_id"), if_not_exists=True)
+    db["story_links"].create_index(["other_id"], if_not_exists=True)
+    db["story_decisions"].create(
+        {"item_a": int, "item_b": int, "decision": str, "decided_by": str, "decided_at": str},
+        pk=("item_a", "item_b"), if_not_exists=True)
+    db["story_decisions"].create_index(["item_b"], if_not_exists=True)
+    db["story_log"].create(
+        {"id": int, "action": str, "item_id": int, "story_id": int, "other_story_id": int,
+         "items": int, "note": str, "updated_by": str, "updated_at": str},
+        pk="id", if_not_exists=True)
+    db["story_log"].create_index(["story_id"], if_not_exists=True)
+    db["story_log"].create_index(["item_id"], if_not_exists=True)
+    db.create_view("stories", STORIES_VIEW_SQL, replace=True)

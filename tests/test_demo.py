@@ -31,7 +31,7 @@ def demo(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
 def test_demo_crawls_and_summarises_all_three_languages(demo):
     result, out = demo
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "36 new" in result.stdout and "0 errors" in result.stdout
+    assert "39 new" in result.stdout and "0 errors" in result.stdout
     summary = result.stdout.split("Flagged per topic", 1)[1]
     for topic in ("torture", "art405", "detention"):
         line = next(line for line in summary.splitlines() if line.strip().startswith(topic))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = {
-    "core": 1, "classifiers": 1, "store": 1, "extraction": 1,
+    "core": 1, "classifiers": 1, "store": 1, "extraction": 1, "stories": 1,
     "sites": 2,
     "crawler": 3, "spiders": 3, "pipelines": 3,
     "evidence": 4, "alerts": 4, "datasette_plugins": 4,

@@ -36,14 +36,17 @@ def classify_cmd(file: IO[str]) -> None:
 
 @cli.command("reclassify")
 @sources_option
+@click.option("--regroup-stories", is_flag=True,
+              help="Re-group every item into stories from scratch (monitors' splits and "
+                   "merges are kept); by default only items whose entities changed.")
 @click.pass_obj
-def reclassify_cmd(app: AppContext, sources_path: str | None) -> None:
+def reclassify_cmd(app: AppContext, sources_path: str | None, regroup_stories: bool) -> None:
     """Re-run language detection and classification on all stored items (keeps triage)."""
     sources = load_sources(sources_path)
     with run_lock(app.db_path, "reclassify"):
         db = app.connect(create=False)
         try:
-            report = classify_job.reclassify(db, sources)
+            report = classify_job.reclassify(db, sources, regroup_all=regroup_stories)
         finally:
             db.close()
     click.echo(f"reclassified {report.items} items in {report.seconds:.1f} s "

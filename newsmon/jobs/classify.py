@@ -14,6 +14,9 @@ from newsmon.errors import ConfigError
 from sites.sources import Source
 from store.items import classification_columns, write_classification
 from store.retry import write
+from stories import assign as assign_story
+from stories import catch_up as group_new_items
+from stories import rebuild as rebuild_stories
 
 BATCH = 500
 
@@ -49,11 +52,20 @@ def classify_line(line: str) -> dict[str, Any]:
 class ReclassifyReport:
     items: int = 0
     newly_flagged: int = 0
+    regrouped: int = 0  # items whose language or entities changed, re-grouped into stories
     seconds: float = 0.0
 
     @property
     def rate(self) -> float:
         return self.items / self.seconds if self.seconds > 0 else 0.0
+
+
+def _grouping_keys(db: sqlite_utils.Database, item_id: int) -> tuple:
+    """What the story grouping reads of an item besides its text: language and entities."""
+    lang = db.execute("SELECT lang FROM items WHERE id = ?", [item_id]).fetchone()[0]
+    entities = db.execute("SELECT kind, value FROM item_entities WHERE item_id = ? "
+                          "ORDER BY kind, value", [item_id]).fetchall()
+    return lang, entities
 
 
 def _reclassified(row: tuple, outlets_kz: set[str]) -> tuple[int, dict[str, Any], bool]:
@@ -67,25 +79,36 @@ def _reclassified(row: tuple, outlets_kz: set[str]) -> tuple[int, dict[str, Any]
     return item_id, result, bool(result["flagged"]) and not was_flagged
 
 
-def _store_batch(db: sqlite_utils.Database, results: list[tuple[int, dict[str, Any], bool]]
-                 ) -> None:
-    """One short write transaction for a classified batch (retried while the web writes)."""
-    def body(db: sqlite_utils.Database) -> None:
+def _store_batch(db: sqlite_utils.Database, results: list[tuple[int, dict[str, Any], bool]],
+                 regroup: bool) -> int:
+    """One short write transaction for a classified batch (retried while the web writes);
+    items whose language or entities changed join the stories they now belong to. Returns
+    how many were re-grouped."""
+    def body(db: sqlite_utils.Database) -> int:
+        regrouped = 0
         for item_id, result, _ in results:
+            before = _grouping_keys(db, item_id)
             columns = classification_columns(result)
             columns["lang"] = result["lang"]
             db["items"].update(item_id, columns)
             write_classification(db, item_id, result)
+            if regroup and _grouping_keys(db, item_id) != before:
+                assign_story(db, item_id)
+                regrouped += 1
+        return regrouped
 
-    write(db, body, what="storing reclassified items")
+    return write(db, body, what="storing reclassified items")
 
 
-def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BATCH
-               ) -> ReclassifyReport:
+def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BATCH,
+               regroup_all: bool = False) -> ReclassifyReport:
     """Re-classify every stored item in id batches (memory stays flat); triage is untouched.
 
     Classifying happens outside any transaction; each batch is then written in one short
     immediate transaction, so triage saves in Datasette wait milliseconds, not a batch.
+    Items whose language or entities changed are re-grouped into stories (they may join
+    more reports); `regroup_all` re-groups every item from scratch instead. Monitors' splits
+    and merges hold either way.
     """
     checked_rules()
     outlets_kz = {s.name for s in sources if s.country == "KZ"}
@@ -99,9 +122,13 @@ def reclassify(db: sqlite_utils.Database, sources: list[Source], batch: int = BA
         if not rows:
             break
         results = [_reclassified(row, outlets_kz) for row in rows]
-        _store_batch(db, results)
+        report.regrouped += _store_batch(db, results, regroup=not regroup_all)
         report.newly_flagged += sum(newly for _, _, newly in results)
         report.items += len(rows)
         last_id = rows[-1][0]
+    if regroup_all:
+        report.regrouped = rebuild_stories(db, batch)
+    else:
+        report.regrouped += group_new_items(db, batch)
     report.seconds = time.perf_counter() - started
     return report

@@ -21,6 +21,7 @@ from core.clock import utc_now
 from crawler.scaleout.wire import BadMessage, Message, decode, message_item
 from evidence.pipeline import SnapshotPipeline
 from pipelines.store import StorePipeline
+from pipelines.stories import StoryPipeline
 from store import finish_run, record_error, record_source_run
 from store.feeds import forget_feed_validators, save_feed_validators
 
@@ -76,8 +77,9 @@ class FunnelWriter:
         host = _StageHost(db_path, snapshot_all)
         # The crawl's own stage classes, so a funnelled item is stored exactly as a local one.
         self.store = StorePipeline.from_crawler(host)  # type: ignore[arg-type]
+        self.stories = StoryPipeline.from_crawler(host)  # type: ignore[arg-type]
         self.snapshot = SnapshotPipeline.from_crawler(host)  # type: ignore[arg-type]
-        self.store.db = self.snapshot.db = db
+        self.store.db = self.stories.db = self.snapshot.db = db
         self.snapshot_all = snapshot_all
         self.counts = WriteCounts()
         self.changes = StateChanges()
@@ -187,7 +189,7 @@ class FunnelWriter:
     def on_item(self, message: Message, changes: StateChanges) -> None:
         run_id = self.run_id(message.run, message.at)
         self.worker(message)
-        item = self.store.process_item(message_item(message))
+        item = self.stories.process_item(self.store.process_item(message_item(message)))
         # The writer's --snapshot-all, or the crawler's (`newsmon crawl --snapshot-all`).
         self.snapshot.snapshot_all = self.snapshot_all or bool(message.data.get("snapshot_all"))
         self.snapshot.process_item(item)

@@ -14,7 +14,7 @@ import re
 from tests.support.cli import ROOT
 
 PACKAGES = ("crawler", "spiders", "pipelines", "store", "datasette_plugins", "alerts",
-            "evidence", "classifiers")
+            "evidence", "classifiers", "stories")
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|CREATE|DROP)\b|\bFROM\s|\bWHERE\s")
 
 #: (file, enclosing function) -> why the splice is safe.
@@ -34,6 +34,7 @@ REVIEWED = {
     ("store/search.py", "search_ids"): "constant table name; the MATCH text is a ? param",
     ("store/migrations.py", "m_search_001_folded_index"): "old trigger names, a fixed tuple",
     ("datasette_plugins/triage.py", "apply_change"): "only '?' placeholders, one per id",
+    ("datasette_plugins/stories.py", "count_sql"): "the queue's WHERE (queries.QueueFilter)",
     ("alerts/select.py", "_entity_filter"): "constant clause around _in_list's placeholders",
     ("alerts/select.py", "match_clauses"): "constant clauses; '?' per topic, values in params",
     ("alerts/select.py", "pending_sql"): "joins match_clauses' constant clauses; ? params",
