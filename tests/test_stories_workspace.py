@@ -103,7 +103,8 @@ def test_monitor_splits_and_merges_in_the_browser(browser, served) -> None:  # n
     page.goto(f"{base}/-/item/{kk}")
     assert page.get_by_test_id("story-summary").inner_text() == "2 сообщения из 2 изданий (ru, kk)"
     page.click("text=Отделить это сообщение от сюжета")
-    assert "Других сообщений об этом событии пока нет." in page.get_by_test_id("story-box").inner_text()
+    box = page.get_by_test_id("story-box").inner_text()
+    assert "Других сообщений об этом событии пока нет." in box
     db = connect(path)
     try:
         reclassify(db, [], regroup_all=True)  # every item re-grouped: the split must hold
