@@ -4,7 +4,7 @@ Options are parsed and results printed here; the work is in the jobs. Each modul
 commands of one area to the group.
 """
 
-from newsmon.cli import classifying, crawling, evidence, serving  # noqa: F401 - registers
+from newsmon.cli import classifying, crawling, evidence, learning, serving  # noqa: F401 - registers
 from newsmon.cli.group import cli
 
 
