@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-FILTER_KEYS = ("topic", "source", "lang", "region", "person", "q")
+FILTER_KEYS = ("topic", "source", "lang", "region", "person", "q", "model")
 # Each filter adds one fixed clause; the value always travels as a named parameter.
 FILTERS = {
     "topic": "i.id IN (SELECT item_id FROM item_topics WHERE topic = :topic)",
@@ -18,6 +18,9 @@ FILTERS = {
     "person": "i.id IN (SELECT item_id FROM item_entities WHERE kind = 'person' "
               "AND value = :person)",
     "q": "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH :q)",
+    # Learning (issue 17): the second-opinion model and the rules disagree (any or one topic).
+    "model": "i.id IN (SELECT item_id FROM model_disagreements "
+             "WHERE :model IN ('disagree', topic))",
 }
 UNTRIAGED = "NOT EXISTS (SELECT 1 FROM triage t WHERE t.item_id = i.id AND t.status != 'new')"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -40,7 +43,9 @@ class QueueFilter:
 
     def where(self) -> tuple[str, dict[str, str]]:
         """WHERE clause and parameters for items `i`."""
-        clauses = ["i.flagged = 1"] + [FILTERS[k] for k in self.values]
+        # Learning (issue 17): with the model filter, unflagged items the model would flag too.
+        base = FILTERS["model"] if "model" in self.values else "i.flagged = 1"
+        clauses = [base] + [FILTERS[k] for k in self.values if k != "model"]
         if self.untriaged:
             clauses.append(UNTRIAGED)
         params = dict(self.values)

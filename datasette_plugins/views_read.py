@@ -59,6 +59,8 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     # Anonymous readers see all flagged items: which ones were triaged is itself a note.
     untriaged = bool(request.actor) and request.args.get("show") != "all"
     flt = queries.QueueFilter.from_args(request.args, untriaged=untriaged)
+    if not request.actor:  # learning (issue 17): the model learnt from triage; monitors only
+        flt.values.pop("model", None)
     offset_arg = request.args.get("offset") or "0"
     offset = int(offset_arg) if offset_arg.isdigit() else 0
     items = await rows(datasette, *queries.queue_sql(flt, offset=offset))
