@@ -82,7 +82,7 @@ def model_lines(model: dict | None) -> list[str]:
 
 def figure_lines(figures: dict) -> list[str]:
     out = ["  {:<10} {:<7} {:>5} {:>4}   model P/R/F1       rules P/R/F1".format(
-        "topic", "items", "n", "n+")]
+        "topic", "set", "items", "n+")]
     for topic, entry in figures.items():
         for group in ("all", "triage", "dev"):
             g = entry[group]
