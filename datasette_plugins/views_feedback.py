@@ -51,6 +51,20 @@ async def learning_vars(datasette: Any, request: Any) -> dict:
     return {"nm_learning": data}
 
 
+def refusal(exc: FeedbackError) -> str:
+    """Why a topic report was refused, in the interface's language."""
+    texts = {
+        "topic": gettext("topic must be one of: %(topics)s"),
+        "verdict": gettext("verdict must be one of: %(verdicts)s"),
+        "note": gettext("note is too long"),
+        "item": gettext("no such item"),
+        "flagged": gettext("the item is already flagged %(topic)s"),
+        "unflagged": gettext("the item is not flagged %(topic)s"),
+    }
+    text = texts.get(exc.kind, str(exc))
+    return text % exc.params if exc.params else text
+
+
 async def topic_report(datasette: Any, request: Any) -> Response:
     """POST /-/topic-report/<id>: record, change or withdraw a missed / wrong-topic report."""
     actor_id = require_writer(request)
@@ -67,7 +81,7 @@ async def topic_report(datasette: Any, request: Any) -> Response:
     try:
         await db.execute_write_fn(lambda conn: record(conn, report))
     except FeedbackError as exc:
-        return failed(request, str(exc), 404 if str(exc) == "no such item" else 400)
+        return failed(request, refusal(exc), 404 if exc.kind == "item" else 400)
     payload = {"ok": True, "item_id": item_id, "topic": report.topic, "verdict": report.verdict}
     if wants_json(request):
         return Response.json(payload)

@@ -19,7 +19,12 @@ MAX_NOTE = 10_000
 
 
 class FeedbackError(ValueError):
-    """A topic report that cannot be recorded (unknown topic, no such item, ...)."""
+    """A topic report that cannot be recorded. `kind` names the problem so an interface can
+    say it in its own language; the message says it in English."""
+
+    def __init__(self, kind: str, message: str, **params: str) -> None:
+        super().__init__(message % params if params else message)
+        self.kind, self.params = kind, params
 
 
 @dataclass(frozen=True)
@@ -45,19 +50,23 @@ LOG_SQL = """
 def check(conn: sqlite3.Connection, report: TopicReport) -> None:
     """Raise FeedbackError unless `report` makes sense for the item as it is flagged now."""
     if report.topic not in TOPICS:
-        raise FeedbackError(f"topic must be one of: {', '.join(TOPICS)}")
+        raise FeedbackError("topic", "topic must be one of: %(topics)s",
+                            topics=", ".join(TOPICS))
     if report.verdict not in (*VERDICTS, WITHDRAWN):
-        raise FeedbackError(f"verdict must be one of: {', '.join((*VERDICTS, WITHDRAWN))}")
+        raise FeedbackError("verdict", "verdict must be one of: %(verdicts)s",
+                            verdicts=", ".join((*VERDICTS, WITHDRAWN)))
     if len(report.note) > MAX_NOTE:
-        raise FeedbackError("note is too long")
+        raise FeedbackError("note", "note is too long")
     if conn.execute("SELECT 1 FROM items WHERE id = ?", [report.item_id]).fetchone() is None:
-        raise FeedbackError("no such item")
+        raise FeedbackError("item", "no such item")
     flagged = conn.execute("SELECT 1 FROM item_topics WHERE item_id = ? AND topic = ?",
                            [report.item_id, report.topic]).fetchone() is not None
     if report.verdict == MISSED and flagged:
-        raise FeedbackError(f"the item is already flagged {report.topic}")
+        raise FeedbackError("flagged", "the item is already flagged %(topic)s",
+                            topic=report.topic)
     if report.verdict == WRONG and not flagged:
-        raise FeedbackError(f"the item is not flagged {report.topic}")
+        raise FeedbackError("unflagged", "the item is not flagged %(topic)s",
+                            topic=report.topic)
 
 
 def record(conn: sqlite3.Connection, report: TopicReport) -> None:

@@ -120,3 +120,40 @@ def test_a_dismissed_suggestion_is_not_offered_again(db_path: Path, triaged: dic
     assert first[0]["id"] not in {s["id"] for s in again}
     assert rows(db_path, "SELECT status FROM rule_suggestions WHERE id = ?",
                 [first[0]["id"]]) == [("dismissed",)]
+
+
+# Troops in a colony flag torture (0.6) even on a planned search (docs/classification.md,
+# "Known weaknesses"); monitors say so, and the rule learns to stand down where a search is.
+SEARCHES = ["Спецназ провёл плановый обыск в колонии под Карагандой.",
+            "Бойцы спецназа провели плановый обыск в колонии Павлодара.",
+            "В колонии Атырау спецназ провёл обыск, сообщил департамент."]
+RAIDS = ["Спецназ ворвался в колонию и избил заключённых, рассказали родственники.",
+         "Сотрудники спецназа вошли в колонию, после чего заключённые пожаловались на побои."]
+
+
+def test_a_negative_context_is_accepted_into_a_rule_file(
+        db_path: Path, rule_copy: tuple[Path, Path]) -> None:
+    rules, _ = rule_copy
+    before = (rules / "torture.toml").read_text(encoding="utf-8")
+    searches = [store(db_path, n + 1, "", text) for n, text in enumerate(SEARCHES)]
+    raids = [store(db_path, n + 5, "", text) for n, text in enumerate(RAIDS)]
+    for item_id in searches:
+        set_triage(db_path, item_id, "not_relevant")
+    for item_id in raids:
+        set_triage(db_path, item_id, "relevant")
+    flagged = "SELECT item_id FROM item_topics WHERE topic = 'torture' ORDER BY item_id"
+    assert rows(db_path, flagged) == [(i,) for i in searches + raids]
+
+    suggestions = json.loads(newsmon(db_path, "rules", "suggest", "--no-dev", "--json").output)
+    best = suggestions[0]
+    assert best["summary"] == ("rule torture.troops_in_colony: cancel it where case_act is "
+                               "(rules/torture.toml, none)")
+    assert (best["fixes"], best["breaks"]) == (3, 0)
+
+    accepted = newsmon(db_path, "rules", "accept", best["id"], "--no-dev", "--yes")
+    assert accepted.exit_code == 0, accepted.output
+    assert '+none = ["case_act"]' in accepted.output
+    after = (rules / "torture.toml").read_text(encoding="utf-8")
+    assert after.replace('none = ["case_act"]\n', "", 1) == before  # one line, comments kept
+    assert (RULES_DIR / "torture.toml").read_text(encoding="utf-8") != after
+    assert rows(db_path, flagged) == [(i,) for i in raids]
