@@ -1,7 +1,8 @@
 """What an edit would change: the triaged items reclassified with the edited rules.
 
 The edited files live in a temporary copy (learning.edits), are compiled by the same loader
-the crawl uses, and the triaged items are classified again in memory; nothing is stored. An
+the crawl uses, and the triaged items are classified again in memory; nothing is stored.
+The caller drops the compiled copies (`classifiers.rules.forget_rules`) when it is done. An
 item that gains or loses a flag is judged by what monitors said about that topic: a missed
 item flagged, or a wrongly flagged item unflagged, is fixed; the reverse is broken; an item
 nobody decided that topic for is only listed. The rule file's own example sentences are
@@ -11,14 +12,14 @@ checked too.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from classifiers import Rules, classify, load_rules
+from classifiers import Rules, classify, detect_language, load_rules
 from classifiers.kazakh import fold
 from classifiers.lexicon import russian_forms
-from classifiers.rules import forget_rules
 from learning.dataset import Example, Triaged
 from learning.edits import Edit, edited_copy
 
@@ -26,17 +27,27 @@ Outcome = tuple[frozenset[str], dict[str, float]]  # (topics, scores)
 Item = Triaged | Example  # a stored item monitors decided on, or a labelled file's item
 
 
+@lru_cache(maxsize=4096)
+def language(title: str, text: str) -> str:
+    """The language `classify` would detect (rules do not change it: found once per text)."""
+    title = title.strip()
+    return detect_language(f"{title}\n\n{text}" if title else text)
+
+
 def outcomes(items: Iterable[Item], rules: Rules) -> dict[int, Outcome]:
     """Topics and scores of each item under `rules`."""
     out = {}
     for item in items:
-        result = classify(item.title, item.text, item.lang, rules=rules)
+        lang = item.lang or language(item.title, item.text)
+        result = classify(item.title, item.text, lang, rules=rules)
         out[item.item_id] = (frozenset(result["topics"]), result["scores"])
     return out
 
 
-def example_failures(rules: Rules, topics: Iterable[str] | None = None) -> set[str]:
-    """Example sentences of the rule files that `rules` get wrong ("+" must, "-" must not)."""
+def example_failures(rules: Rules, topics: Iterable[str] | None = None,
+                     keep: Callable[[str], bool] | None = None) -> set[str]:
+    """Example sentences of the rule files that `rules` get wrong ("+" must, "-" must not);
+    only those of `topics`, and only the sentences `keep` keeps, when given."""
     wanted = set(topics) if topics is not None else None
     failed = set()
     for topic in rules.topics:
@@ -44,8 +55,10 @@ def example_failures(rules: Rules, topics: Iterable[str] | None = None) -> set[s
             continue
         for sign, sentences in (("+", topic.positive_examples), ("-", topic.negative_examples)):
             for sentence in sentences:
-                flagged = topic.topic in classify("", sentence, rules=rules)["topics"]
-                if flagged != (sign == "+"):
+                if keep is not None and not keep(sentence):
+                    continue
+                result = classify("", sentence, language("", sentence), rules=rules)
+                if (topic.topic in result["topics"]) != (sign == "+"):
                     failed.add(f"{topic.topic} {sign} {sentence}")
     return failed
 
@@ -119,8 +132,13 @@ def compare(items: list[Item], base: dict[int, Outcome], after: dict[int, Outcom
 def may_change(edit: Edit, item: Item, base: dict[int, Outcome], folded: str) -> bool:
     """Could `edit` change this item at all? (Skips classifying items it cannot touch.)"""
     if edit.kind == "term":
-        return _stem(str(edit.value), edit.key) in folded
+        return may_hold(edit, folded)
     return base[item.item_id][1].get(edit.topic, 0.0) > 0  # the topic's rules fired somewhere
+
+
+def may_hold(edit: Edit, folded: str) -> bool:
+    """Could a (folded) text hold a form of the term `edit` adds?"""
+    return _stem(str(edit.value), edit.key) in folded
 
 
 def _stem(entry: str, key: str) -> str:
@@ -141,9 +159,10 @@ def effect(edit: Edit, items: list[Item], base: dict[int, Outcome], base_failure
         rules = load_rules(edited_rules, lexicon_dir=edited_lexicon)
         touched = [i for i in items if may_change(edit, i, base, folded[i.item_id])]
         after = outcomes(touched, rules)
-        topics = None if edit.in_lexicon else [edit.topic]
-        failures = example_failures(rules, topics)
-    forget_rules()  # the temporary directory is gone: never hand its rules out again
+        if edit.in_lexicon:  # a concept may serve every topic; only sentences with the term
+            failures = example_failures(rules, keep=lambda s: may_hold(edit, fold(s)))
+        else:
+            failures = example_failures(rules, [edit.topic])
     return Effect(compare(items, base, after), sorted(failures - base_failures))
 
 

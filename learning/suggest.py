@@ -17,7 +17,7 @@ from pathlib import Path
 
 from classifiers import Rules, RulesError
 from classifiers.kazakh import fold
-from classifiers.rules import PERSON, Rule, TopicRules
+from classifiers.rules import PERSON, Rule, TopicRules, forget_rules
 from learning.analysis import analyse, concepts_around, firing_sentences
 from learning.candidates import Candidate, fits
 from learning.catalogue import concept_tables
@@ -151,6 +151,7 @@ def suggest(rules: Rules, rules_dir: Path, lexicon_dir: Path, items: list[Triage
             continue
         if eff.net > 0:
             found.append(Suggestion(edit, eff))
+    forget_rules()  # the temporary copies are gone: never hand their rules out again
     found.extend(s for s in threshold_suggestions(rules, labelled, base)
                  if s.edit.ident not in skip)
     ranked = sorted(enumerate(found), key=lambda p: (
@@ -180,4 +181,7 @@ def evaluate(edit: Edit, rules: Rules, items: list[Item], rules_dir: Path, lexic
         return threshold_effect(edit.topic, float(edit.value), topic.threshold, items, base,
                                 example_scores(rules, edit.topic))
     folded = {i.item_id: fold(f"{i.title}\n{i.text}") for i in items}
-    return effect(edit, items, base, example_failures(rules), rules_dir, lexicon_dir, folded)
+    try:
+        return effect(edit, items, base, example_failures(rules), rules_dir, lexicon_dir, folded)
+    finally:
+        forget_rules()
