@@ -71,6 +71,7 @@ class RuleStats:
             "not_relevant": len(self.not_relevant), "undecided": self.hits - self.decided,
             "precision": _round(self.precision), "ci_low": round(low, 3),
             "ci_high": round(high, 3), "last_fired": self.last_fired,
+            "items_url": f"/-/rules/{self.rule}",  # the Rules page lists its items there
             "relevant_items": sorted(self.relevant),
             "not_relevant_items": sorted(self.not_relevant),
         }
