@@ -182,12 +182,27 @@ def load_rules(
 ) -> Rules:
     """Load, validate and compile a rule directory, cached.
 
-    Default: `$NEWSMON_RULES_DIR` (rules kept outside the checkout), else the packaged rules.
+    Default: `$NEWSMON_RULES_DIR` (rules kept outside the checkout), else the packaged rules;
+    concepts from `$NEWSMON_LEXICON_DIR`, else the packaged lexicon.
     """
-    rules_dir = Path(path or os.environ.get("NEWSMON_RULES_DIR") or RULES_DIR)
     data = Path(data_dir).resolve() if data_dir is not None else None
-    words = Path(lexicon_dir) if lexicon_dir is not None else LEXICON_DIR
-    return _load_cached(rules_dir.resolve(), data, words.resolve())
+    return _load_cached(rules_path(path).resolve(), data, lexicon_path(lexicon_dir).resolve())
+
+
+def rules_path(path: str | Path | None = None) -> Path:
+    """The topic rule directory: given, else `$NEWSMON_RULES_DIR`, else the packaged one."""
+    return Path(path or os.environ.get("NEWSMON_RULES_DIR") or RULES_DIR)
+
+
+def lexicon_path(lexicon_dir: str | Path | None = None) -> Path:
+    """The concept directory: given, else `$NEWSMON_LEXICON_DIR`, else the packaged one."""
+    return Path(lexicon_dir or os.environ.get("NEWSMON_LEXICON_DIR") or LEXICON_DIR)
+
+
+def forget_rules() -> None:
+    """Drop every compiled rule set, so the next `load_rules` reads files edited since."""
+    _load_cached.cache_clear()
+    load_lexicon.cache_clear()
 
 
 def _patterns(lexicon: Lexicon, gazetteer: Gazetteer) -> list[re.Pattern[str]]:

@@ -35,6 +35,9 @@ FILTERS = {
     "date_from": f"{WHEN} >= :date_from",
     "date_to": f"{WHEN} < :date_to",
     "q": f"i.id IN ({search.MATCH_SQL})",
+    # Learning (issue 17): the second-opinion model and the rules disagree (any or one topic).
+    "model": "i.id IN (SELECT item_id FROM model_disagreements "
+             "WHERE :model IN ('disagree', topic))",
 }
 # A search matching many flagged items walks the queue's order and checks each item against
 # the matches (the unary + keeps SQLite from driving the query from the match list); a
@@ -91,7 +94,9 @@ class QueueFilter:
 
     def where(self) -> tuple[str, dict[str, Any]]:
         """WHERE clause and parameters for items `i`."""
-        clauses = ["i.flagged = 1"]
+        # Learning (issue 17): with the model filter, unflagged items the model would flag
+        # too; otherwise the queue holds flagged items.
+        clauses = [] if "model" in self.values else ["i.flagged = 1"]
         params: dict[str, Any] = {}
         for key, value in self.values.items():
             clause, param = FILTERS[key], value

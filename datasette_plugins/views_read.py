@@ -34,6 +34,8 @@ async def queue_view(datasette: Any, request: Any) -> Response:
     if (denied := await guard_read(datasette, request)) is not None:
         return denied
     flt = await read_filter(datasette, request)
+    if not request.actor:  # the model learnt from triage decisions: monitors only
+        flt.values.pop("model", None)
     offset_arg = request.args.get("offset") or "0"
     offset = int(offset_arg) if offset_arg.isdigit() else 0
     # Stories (issue #16): one row per story, its newest matching report leading

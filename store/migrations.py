@@ -414,3 +414,56 @@ def m_stories_001_story_ids(db: sqlite_utils.Database) -> None:
     db["story_log"].create_index(["story_id"], if_not_exists=True)
     db["story_log"].create_index(["item_id"], if_not_exists=True)
     db.create_view("stories", STORIES_VIEW_SQL, replace=True)
+
+
+@migration
+def m_learning_001_feedback_and_model(db: sqlite_utils.Database) -> None:
+    # Learning from triage (issue 17). topic_reports: a monitor's word on one topic of one item
+    # ("missed": relevant for it, no rule flagged it; "wrong": flagged for it, not about it),
+    # latest per (item, topic), with its audit log like triage_log. rule_suggestions: edits
+    # to the rule files proposed by `newsmon rules suggest`, kept until accepted or dismissed.
+    # model_runs/model_scores: the second-opinion model's runs and its probability per item
+    # and topic; it never touches items.flagged or item_topics.
+    db["topic_reports"].create(
+        {"item_id": int, "topic": str, "verdict": str, "note": str, "reported_by": str,
+         "reported_at": str},
+        pk=("item_id", "topic"), foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["topic_reports"].create_index(["topic", "verdict"], if_not_exists=True)
+    db["topic_reports_log"].create(
+        {"id": int, "item_id": int, "topic": str, "verdict": str, "note": str,
+         "reported_by": str, "reported_at": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["topic_reports_log"].create_index(["item_id", "reported_at"], if_not_exists=True)
+    db["rule_suggestions"].create(
+        {"id": str, "kind": str, "topic": str, "edit": str, "summary": str, "effect": str,
+         "net": int, "status": str, "created_at": str, "decided_by": str, "decided_at": str},
+        pk="id", if_not_exists=True,
+    )
+    db["model_runs"].create(
+        {"id": int, "trained_at": str, "model_file": str, "sha256": str, "items": int,
+         "figures": str},
+        pk="id", if_not_exists=True,
+    )
+    db["model_scores"].create(
+        {"item_id": int, "topic": str, "probability": float, "run_id": int},
+        pk=("item_id", "topic"), foreign_keys=[("item_id", "items", "id")], if_not_exists=True,
+    )
+    db["model_scores"].create_index(["probability"], if_not_exists=True)
+    db.create_view("model_disagreements", MODEL_DISAGREEMENTS_SQL, replace=True)
+
+
+#: Items where the model and the rules disagree on a topic: the model says yes (probability
+#: at least 0.5) and the rules did not flag it, or the other way round. Two halves so each
+#: walks an index (model yes is rare; flagged topics are few) instead of every score.
+MODEL_DISAGREEMENTS_SQL = """
+SELECT m.item_id, m.topic, m.probability, 0 AS rules_flagged
+FROM model_scores m
+WHERE m.probability >= 0.5
+  AND NOT EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = m.item_id AND t.topic = m.topic)
+UNION ALL
+SELECT m.item_id, m.topic, m.probability, 1 AS rules_flagged
+FROM item_topics t JOIN model_scores m ON m.item_id = t.item_id AND m.topic = t.topic
+WHERE m.probability < 0.5
+"""

@@ -12,7 +12,7 @@ FLOORS = {
     "core": 1, "classifiers": 1, "store": 1, "extraction": 1, "stories": 1,
     "sites": 2,
     "crawler": 3, "spiders": 3, "pipelines": 3,
-    "evidence": 4, "alerts": 4, "datasette_plugins": 4,
+    "evidence": 4, "alerts": 4, "datasette_plugins": 4, "learning": 4,
     "newsmon": 5,
     "bench": 6,
 }

@@ -4,7 +4,14 @@ Options are parsed and results printed here; the work is in the jobs. Each modul
 commands of one area to the group.
 """
 
-from newsmon.cli import classifying, crawling, evidence, ingesting, serving  # noqa: F401
+from newsmon.cli import (  # noqa: F401 - each module registers its commands
+    classifying,
+    crawling,
+    evidence,
+    ingesting,
+    learning,
+    serving,
+)
 from newsmon.cli.group import cli
 
 
