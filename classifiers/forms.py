@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .formcache import form_cache
 from .kazakh import fold, load_kazakh
 
 Lookup = Callable[[str], list[str]]  # folded token -> the concepts it stands for
@@ -89,7 +90,29 @@ def russian_forms(entry: str) -> frozenset[str]:
 
 
 def token_spec(word: str, lang: str) -> Spec:
-    """Forms one word of an entry stands for, by the conventions of its language."""
+    """Forms one word of an entry stands for, by the conventions of its language (generated
+    once, then read from the form cache)."""
+    cache = form_cache()
+    key = f"{lang}|{word}"
+    if (kept := cache.get(key)) is not None:
+        return _from_json(kept)
+    spec = _token_spec(word, lang)
+    cache.put(key, _to_json(spec))
+    return spec
+
+
+def _to_json(spec: Spec) -> list:
+    return [sorted(spec.forms), list(spec.prefixes),
+            [[start, sorted(ends)] for start, ends in spec.paradigms], spec.gap, spec.concept]
+
+
+def _from_json(data: list) -> Spec:
+    forms, prefixes, paradigms, gap, concept = data
+    return Spec(frozenset(forms), tuple(prefixes),
+                tuple((start, frozenset(ends)) for start, ends in paradigms), gap, concept)
+
+
+def _token_spec(word: str, lang: str) -> Spec:
     if word == "...":
         return Spec(gap=True)
     if word.startswith("@") and len(word) > 1:

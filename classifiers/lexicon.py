@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .formcache import form_cache
 from .forms import Lookup, Spec, token_spec
 from .validate import RulesError, check_keys, compile_regex, read_toml
 
@@ -284,9 +285,6 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         if table.get("regex"):
             regexes[name] = compile_regex("|".join(table["regex"]), f"{table['_where']} regex")
     groups["turkic"] = groups["kk"] + [e for e in groups["other"] if e[1] != "any"]
-    return Lexicon(
-        names=frozenset(concepts),
-        matchers={g: _build_matcher(e, frozenset(concepts)) for g, e in groups.items()},
-        regexes=regexes,
-        masks=masks,
-    )
+    matchers = {g: _build_matcher(e, frozenset(concepts)) for g, e in groups.items()}
+    form_cache().save()
+    return Lexicon(names=frozenset(concepts), matchers=matchers, regexes=regexes, masks=masks)

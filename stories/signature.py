@@ -10,9 +10,10 @@ BANDS index look-ups whatever the size of the store.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 64
 BANDS = 16
@@ -21,13 +22,23 @@ SEED = 16
 LOW_BITS = 16
 #: Two b-bit hashes of different sets agree by chance with this probability.
 CHANCE = 1 / (1 << LOW_BITS)
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)  # permutations are drawn once
+
+
+@cache
+def _template() -> Any:
+    """The permutations, drawn once per process. datasketch is imported here, not at module
+    load: its package import pulls in scipy (~0.4 s), which commands that never group stories
+    (`newsmon --help`, `classify`, `sources`) should not pay."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED)
 
 
 def minhash(shingles: set[bytes]) -> np.ndarray:
     """The full MinHash values of a shingle set (uint64, NUM_PERM of them)."""
-    sketch = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_TEMPLATE.permutations,
-                     scheme=_TEMPLATE.scheme)
+    template = _template()
+    sketch = type(template)(num_perm=NUM_PERM, seed=SEED, permutations=template.permutations,
+                            scheme=template.scheme)
     if shingles:
         sketch.update_batch(list(shingles))
     return sketch.hashvalues

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -107,7 +108,9 @@ def record_figures(section: str, figures: dict[str, Any]) -> None:
     """Merge this test's measured figures into LAST_RUN (the report's source)."""
     from datetime import UTC, datetime
 
-    with _figures_lock:
+    # Test workers run in parallel processes: the lock file keeps one merge at a time.
+    with _figures_lock, open(f"{LAST_RUN}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         data = json.loads(LAST_RUN.read_text()) if LAST_RUN.exists() else {}
         data[section] = {**figures, "measured_at": datetime.now(UTC).isoformat(timespec="seconds")}
         LAST_RUN.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
