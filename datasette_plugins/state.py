@@ -3,13 +3,20 @@ and the login machinery (throttle, hashing threads, sessions)."""
 
 from __future__ import annotations
 
+import os
+import weakref
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from datasette_plugins import METADATA_DB_KEY
+import yaml
+
+from datasette_plugins import METADATA_DB_KEY, METADATA_PATH
 from datasette_plugins.access import anonymous_mode, load_users, login_settings
 
 INTERNAL_DATABASES = ("_internal", "_memory")
+# `newsmon serve` names the metadata file it passed to Datasette in this variable.
+METADATA_ENV = "NEWSMON_METADATA"
 
 
 @dataclass(frozen=True)
@@ -24,9 +31,24 @@ class NewsmonState:
     decoy: str  # a password hash no password matches
 
 
+_STATES: weakref.WeakKeyDictionary[Any, NewsmonState] = weakref.WeakKeyDictionary()
+
+
+def served_database_metadata() -> dict[str, Any] | None:
+    """The "newsmon" database section of the metadata file being served (read from the file:
+    asking Datasette would run our own get_metadata hook again)."""
+    path = Path(os.environ.get(METADATA_ENV) or METADATA_PATH)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    databases = loaded.get("databases") if isinstance(loaded, dict) else None
+    return (databases or {}).get(METADATA_DB_KEY) if isinstance(databases, dict) else None
+
+
 def get_state(datasette: Any) -> NewsmonState:
     """Build once per Datasette instance: read users, modes and limits from the environment."""
-    existing = getattr(datasette, "_newsmon_state", None)
+    existing = _STATES.get(datasette)
     if existing is not None:
         return existing
     from datasette_plugins.login import PasswordHasher, decoy_hash
@@ -40,8 +62,7 @@ def get_state(datasette: Any) -> NewsmonState:
     # datasette-auth-passwords gets no accounts: its login (password checked on the event
     # loop) and its HTTP Basic auth (no throttle, no CSRF) can never succeed.
     metadata: dict[str, Any] = {"plugins": {"datasette-auth-passwords": {}}}
-    local = getattr(datasette, "_metadata_local", None) or {}
-    ours = (local.get("databases") or {}).get(METADATA_DB_KEY)
+    ours = served_database_metadata()
     if ours and db_name != METADATA_DB_KEY:
         # metadata.yml describes "newsmon"; lend it to whatever the file is called.
         metadata["databases"] = {db_name: ours}
@@ -52,5 +73,5 @@ def get_state(datasette: Any) -> NewsmonState:
         sessions=Sessions(datasette, db_name, users, limits.session_hours),
         decoy=decoy_hash(users),
     )
-    datasette._newsmon_state = state
+    _STATES[datasette] = state
     return state

@@ -30,7 +30,7 @@ def serve_cmd(app: AppContext, host: str, port: int, metadata: Path | None,
     make a hash with `newsmon passwd`. Set NEWSMON_SECRET to keep logins across restarts.
     """
     anonymous = None if open_anonymous is None else ("read" if open_anonymous else "none")
-    env, accounts = serve_job.prepare(app.db_path, anonymous)
+    env, accounts = serve_job.prepare(app.db_path, anonymous, metadata)
     if not accounts:
         click.echo("warning: no accounts in NEWSMON_USERS / NEWSMON_USERS_FILE: "
                    "nobody can log in to triage", err=True)

@@ -22,6 +22,7 @@ from datasette_plugins.access import (
     login_settings,
     trusted_proxies,
 )
+from datasette_plugins.state import METADATA_ENV
 from newsmon.errors import ConfigError
 from store import connect
 
@@ -45,9 +46,12 @@ def datasette_args(
     ]
 
 
-def datasette_env(anonymous: str | None = None) -> dict[str, str]:
-    """The child's environment: our packages importable, anonymous mode, a stable secret."""
+def datasette_env(anonymous: str | None = None,
+                  metadata: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """The child's environment: our packages importable, anonymous mode, a stable secret,
+    and the metadata file (the plugin lends its "newsmon" section to the served file)."""
     env = dict(os.environ)
+    env[METADATA_ENV] = str(metadata or METADATA_PATH)
     root = str(PACKAGE_DIR.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     if anonymous is not None:
@@ -106,9 +110,10 @@ def run_until_stopped(child: subprocess.Popen[bytes]) -> int:
             signal.signal(signum, handler)
 
 
-def prepare(db_path: str, anonymous: str | None) -> tuple[dict[str, str], int]:
+def prepare(db_path: str, anonymous: str | None,
+            metadata: str | os.PathLike[str] | None = None) -> tuple[dict[str, str], int]:
     """Check the access settings and migrate the database: (child environment, accounts)."""
-    env = datasette_env(anonymous)
+    env = datasette_env(anonymous, metadata)
     accounts = check_access_config(env)
     connect(db_path).close()  # migrate before Datasette opens the file
     return env, accounts
