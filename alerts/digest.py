@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
-from alerts.message import Digest, DigestItem, DigestNotice, build_message
+from alerts.contents import Digest, DigestItem, DigestNotice
+from alerts.message import build_message
 from alerts.notices import notice_rows, pending_notices
 from alerts.select import is_due, last_digest_at, pending_items
 from alerts.subscriptions import Subscription

@@ -11,13 +11,13 @@ import html
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 
+from alerts.contents import Digest, DigestItem, DigestNotice
 from alerts.labels import label, local_time, short_date
 from alerts.story_digest import Groups, StoryEntry, group_items, story_label, updates
 
@@ -25,53 +25,6 @@ CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 SPACE_RE = re.compile(r"\s+")
 #: Re-check outcomes a digest reports, in the order it lists them.
 NOTICE_KINDS = ("removed", "edited")
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    """One flagged article as a digest lists it; `group` is the topic it is listed under."""
-
-    id: int
-    title: str
-    url: str
-    source: str
-    lang: str
-    published: str
-    topics: tuple[str, ...]
-    group: str
-    snippet: str
-    item_link: str | None
-    story_id: int = 0  # items.story_id: reports of one event are listed together
-    update: bool = False  # its story was sent to this coordinator before
-    story_title: str = ""  # the title of the story's first report (for an update)
-
-
-@dataclass(frozen=True)
-class DigestNotice:
-    """A re-check found a flagged item `removed` or `edited` (`kind`); told once per recheck."""
-
-    recheck_id: int
-    item_id: int
-    kind: str
-    title: str
-    url: str
-    source: str
-    checked_at: str  # ISO 8601, as the re-check stored it
-    detail: str
-    item_link: str | None
-
-
-@dataclass(frozen=True)
-class Digest:
-    """Everything one message says: to whom, in which language, which items, when."""
-
-    recipient: str
-    name: str
-    label_language: str
-    origin: str  # subscriptions file path, or "table"
-    items: tuple[DigestItem, ...]
-    when: datetime  # local time, for the subject's date
-    notices: tuple[DigestNotice, ...] = ()
 
 
 def one_line(text: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from alerts.message import DigestNotice
+from alerts.contents import DigestNotice
 from alerts.select import item_link, match_clauses, register_casefold
 from alerts.subscriptions import Subscription
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
-from alerts.message import DigestItem
+from alerts.contents import DigestItem
 from alerts.subscriptions import Subscription
 
 #: Triage decisions that keep an item out of every digest.

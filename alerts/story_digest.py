@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from alerts.contents import DigestItem
 from alerts.labels import label
 
-if TYPE_CHECKING:  # alerts.message imports this module
-    from alerts.message import DigestItem
 
 def story_label(lang: str, key: str) -> str:
     """The word for `key` in `lang` (the digest catalogues, `alerts/labels.py`)."""

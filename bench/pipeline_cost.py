@@ -38,7 +38,7 @@ ADAPTER_SELECTORS = {"pangea_": get_adapter("pangea").defaults["body_selector"],
 
 STAGE_NAMES = {"ExtractPipeline": "extract", "LanguagePipeline": "language",
                "ClassifyPipeline": "classify", "StorePipeline": "store",
-               "SnapshotPipeline": "evidence"}
+               "SnapshotPipeline": "evidence", "StoryPipeline": "stories"}
 
 
 def stage_name(path: str) -> str:

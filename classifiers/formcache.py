@@ -91,3 +91,12 @@ def form_cache() -> FormCache:
         folder = cache_dir()
         _cache = FormCache(folder / f"forms-{fingerprint()}.json" if folder else None)
     return _cache
+
+
+def close_form_cache() -> None:
+    """Write what grew and let the entries go: once the matchers are built a crawl holds
+    their forms, not the whole file (tens of MB); a later rules load reopens it."""
+    global _cache
+    if _cache is not None:
+        _cache.save()
+        _cache = None

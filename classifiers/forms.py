@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .formcache import form_cache
 from .kazakh import fold, load_kazakh
@@ -109,7 +109,15 @@ def _to_json(spec: Spec) -> list:
 def _from_json(data: list) -> Spec:
     forms, prefixes, paradigms, gap, concept = data
     return Spec(frozenset(forms), tuple(prefixes),
-                tuple((start, frozenset(ends)) for start, ends in paradigms), gap, concept)
+                tuple((start, _endings(tuple(ends))) for start, ends in paradigms), gap,
+                concept)
+
+
+@cache
+def _endings(ends: tuple[str, ...]) -> frozenset[str]:
+    """One shared set per distinct ending list: thousands of Kazakh stems share a handful of
+    paradigms, and a set apiece read from the cache file cost tens of MB in every crawl."""
+    return frozenset(ends)
 
 
 def _token_spec(word: str, lang: str) -> Spec:

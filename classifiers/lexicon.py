@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .formcache import form_cache
+from .formcache import close_form_cache
 from .forms import Lookup, Spec, token_spec
 from .validate import RulesError, check_keys, compile_regex, read_toml
 
@@ -286,5 +286,5 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
             regexes[name] = compile_regex("|".join(table["regex"]), f"{table['_where']} regex")
     groups["turkic"] = groups["kk"] + [e for e in groups["other"] if e[1] != "any"]
     matchers = {g: _build_matcher(e, frozenset(concepts)) for g, e in groups.items()}
-    form_cache().save()
+    close_form_cache()
     return Lexicon(names=frozenset(concepts), matchers=matchers, regexes=regexes, masks=masks)

@@ -51,7 +51,7 @@ def get_state(datasette: Any) -> NewsmonState:
     existing = _STATES.get(datasette)
     if existing is not None:
         return existing
-    from datasette_plugins.login import PasswordHasher, decoy_hash
+    from datasette_plugins.hashing import PasswordHasher, decoy_hash
     from datasette_plugins.sessions import Sessions
     from datasette_plugins.throttle import LoginThrottle
 

@@ -15,10 +15,10 @@ import sqlite_utils
 from datasette.utils.asgi import Response
 
 from datasette_plugins import queries
+from datasette_plugins.forms import Form, failed, require_writer, wants_json
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.state import get_state
 from datasette_plugins.triage import TriageChange, TriageError, apply_change
-from datasette_plugins.views_write import Form, failed, require_writer, wants_json
 from datasette_plugins.writes import WriteBusy, write_retrying
 from stories import DecisionError, merge, split
 

@@ -12,10 +12,10 @@ from typing import Any
 from datasette.utils.asgi import Response
 
 from core.domain import TOPICS
+from datasette_plugins.forms import Form, failed, require_writer, wants_json
 from datasette_plugins.i18n import gettext, topic_name
 from datasette_plugins.params import parse_id
 from datasette_plugins.state import get_state
-from datasette_plugins.views_write import Form, failed, require_writer, wants_json
 from learning.feedback import FeedbackError, TopicReport, item_reports, record
 from learning.labels import MODEL_YES
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from datasette.utils.asgi import Response
 
+from datasette_plugins.forms import Form, require_writer
 from datasette_plugins.i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES
 from datasette_plugins.pages import render, rows
-from datasette_plugins.views_write import Form, require_writer
 
 HISTORY_SQL = """
     SELECT l.batch, min(l.updated_at) AS at, l.updated_by, l.status, l.assigned_to,

@@ -7,11 +7,12 @@ field does not match the signed cookie before these views run.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
-from datasette.utils.asgi import Forbidden, Response
+from datasette.utils.asgi import Response
 
 from datasette_plugins import queries
+from datasette_plugins.forms import Form, done, failed, require_writer, wants_json
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.i18n import ngettext, status_name
 from datasette_plugins.pages import queue_filter, read_filter, render
@@ -29,25 +30,6 @@ def error_status(exc: TriageError) -> int:
     return 503 if isinstance(exc, TriageBusy) else 404 if str(exc) == "no such item" else 400
 
 
-class Form(dict):
-    """POSTed fields: first value by `get`, all values by `getlist`."""
-
-    def __init__(self, body: bytes) -> None:
-        self.multi = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-        super().__init__({k: v[0] for k, v in self.multi.items()})
-
-    def getlist(self, key: str) -> list[str]:
-        return self.multi.get(key, [])
-
-
-def require_writer(request: Any) -> str:
-    """The logged-in actor's id; 403 for anonymous visitors."""
-    actor_id = (request.actor or {}).get("id")
-    if not actor_id:
-        raise Forbidden("Log in to triage items")
-    return str(actor_id)
-
-
 async def write(datasette: Any, fn: Any, note: str = "") -> Any:
     """Run `fn(conn)` in Datasette's write thread, in a short immediate transaction retried
     while a crawl or reclassify holds the database (TriageBusy, never a 500, if it stays
@@ -61,28 +43,10 @@ async def write(datasette: Any, fn: Any, note: str = "") -> Any:
                            "nothing was saved, please send again.") + echo) from None
 
 
-def wants_json(request: Any) -> bool:
-    return "application/json" in request.headers.get("accept", "")
-
-
 def saved_message(changed: int, status: str) -> str:
     return ngettext("Saved: %(n)d item marked “%(status)s”.",
                     "Saved: %(n)d items marked “%(status)s”.", changed) % {
         "n": changed, "status": status_name(status)}
-
-
-def done(datasette: Any, request: Any, location: str, payload: dict, message: str) -> Response:
-    """JSON for scripts, else a redirect with a flash message."""
-    if wants_json(request):
-        return Response.json(payload)
-    datasette.add_message(request, message, datasette.INFO)
-    return Response.redirect(location)
-
-
-def failed(request: Any, message: str, status: int = 400) -> Response:
-    if wants_json(request):
-        return Response.json({"ok": False, "error": message}, status=status)
-    return Response.text(message, status=status)
 
 
 def local_item_path(value: str | None) -> str | None:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from store.db import immediate_transaction
 from store.retry import is_busy, pauses
 
 T = TypeVar("T")
@@ -26,16 +27,9 @@ class WriteBusy(Exception):
 
 
 def in_immediate(conn: sqlite3.Connection, body: Callable[[sqlite3.Connection], T]) -> T:
-    """`body(conn)` inside one BEGIN IMMEDIATE transaction on a plain sqlite3 connection."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = body(conn)
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    conn.commit()
-    return result
+    """`body(conn)` inside one BEGIN IMMEDIATE transaction on Datasette's write connection."""
+    with immediate_transaction(conn):
+        return body(conn)
 
 
 async def write_retrying(database: Any, body: Callable[[sqlite3.Connection], T],

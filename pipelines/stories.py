@@ -7,7 +7,7 @@ import sqlite3
 
 from crawler.items import ArticleItem
 from pipelines.database_stage import DatabaseStage
-from store.db import write_transaction
+from store.retry import write
 from stories import assign, catch_up
 from stories.engine import make_features
 
@@ -35,8 +35,8 @@ class StoryPipeline(DatabaseStage):
         prepared = make_features(item.item_id, item.lang, item.published or item.fetched_at,
                                  item.title, item.text, entities)
         try:
-            with write_transaction(self.db):
-                story = assign(self.db, item.item_id, prepared)
+            story = write(self.db, lambda db: assign(db, item.item_id, prepared),
+                          what="story grouping")
         except sqlite3.Error as exc:
             # The item is stored; the next crawl's catch_up groups it. Evidence must not wait.
             logger.warning("stories: could not group %s: %s", item.url, exc)

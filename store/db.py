@@ -60,8 +60,24 @@ def connect(
 
 
 @contextmanager
+def immediate_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT on a plain connection, rolled back on any error (a failed
+    COMMIT included, so the connection is never left inside a half-done transaction)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        if conn.in_transaction:  # a body may end it itself (`with conn:` commits)
+            conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """A transaction that takes the write lock first (BEGIN IMMEDIATE).
+    """A transaction that takes the write lock first (BEGIN IMMEDIATE); a savepoint when one
+    is already open.
 
     In WAL mode a transaction that reads and then writes fails at once ("database is locked",
     no busy wait) when another process wrote in between; taking the lock first makes it wait
@@ -71,10 +87,5 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate_transaction(db.conn):
         yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")

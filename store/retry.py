@@ -15,10 +15,11 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TypeVar
 
 import sqlite_utils
+
+from store.db import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -73,28 +74,6 @@ def retry_busy(write: Callable[[], T], patience: float | None = None,
             time.sleep(pause)
 
 
-@contextmanager
-def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One `BEGIN IMMEDIATE` transaction (a savepoint when one is already open)."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    try:
-        db.conn.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-
-
 def write(db: sqlite_utils.Database, body: Callable[[sqlite_utils.Database], T],
           patience: float | None = None, what: str = "write") -> T:
     """`body(db)` in its own immediate transaction, retried whole while the database is busy.
@@ -102,11 +81,11 @@ def write(db: sqlite_utils.Database, body: Callable[[sqlite_utils.Database], T],
     Inside an open transaction it runs once as a savepoint: the outer writer owns the retry.
     """
     if db.conn.in_transaction:
-        with immediate(db):
+        with write_transaction(db):
             return body(db)
 
     def attempt() -> T:
-        with immediate(db):
+        with write_transaction(db):
             return body(db)
 
     return retry_busy(attempt, patience, what)

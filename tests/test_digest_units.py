@@ -7,14 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from alerts.message import (
-    Digest,
-    DigestItem,
-    DigestNotice,
-    build_message,
-    message_id,
-    one_line,
-)
+from alerts.contents import Digest, DigestItem, DigestNotice
+from alerts.message import build_message, message_id, one_line
 from alerts.select import is_due, period_start
 from alerts.transport import SmtpSettings, TransportConfigError
 

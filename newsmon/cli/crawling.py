@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -12,20 +11,19 @@ from typing import Any
 import click
 
 from newsmon.cli.group import cli
-from newsmon.cli.options import crawl_options, digest_options, sources_option
+from newsmon.cli.options import crawl_options, digest_options
 from newsmon.context import AppContext
 from newsmon.errors import ConfigError
 from newsmon.jobs import crawl as crawl_job
 from newsmon.jobs import demo as demo_job
 from newsmon.jobs import digest as digest_job
 from newsmon.jobs import serve as serve_job
-from newsmon.jobs import sources as sources_job
-from sites.sources import SourcesError, get_source, load_sources
+from newsmon.jobs.crawl_report import CrawlReport, format_report
 
 logger = logging.getLogger(__name__)
 
 
-def report_crawl(app: AppContext, report: crawl_job.CrawlReport, per_source: bool = True
+def report_crawl(app: AppContext, report: CrawlReport, per_source: bool = True
                  ) -> None:
     """Quiet when all went well; else one line per failing source and the run's summary."""
     if app.verbose and per_source:
@@ -87,94 +85,6 @@ def run_cmd(app: AppContext, sources_path: str | None, only: tuple[str, ...], se
     sys.exit(max(report.exit_code, 1 if digest.failures else 0))
 
 
-@cli.command("digest")
-@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False), default=None,
-              metavar="DIR", help="Write the messages as .eml files in DIR; record nothing.")
-@digest_options
-@click.pass_obj
-def digest_cmd(app: AppContext, dry_run: str | None, subscriptions_path: str | None,
-               base_url: str | None) -> None:
-    """Email each due coordinator their new flagged items and removed/edited notices.
-
-    Exit 1 if a send failed (nothing recorded for it; the next run retries).
-    """
-    report = digest_job.digest(app, subscriptions_path, base_url, dry_run)
-    for warning in report.warnings:
-        click.echo(f"newsmon digest: warning: {warning}", err=True)
-    for _, _, path in report.sent if dry_run else ():
-        click.echo(path)
-    for failure in report.failures:
-        click.echo(f"newsmon digest: {failure} (nothing recorded; the next run retries)",
-                   err=True)
-    if app.verbose or report.failures:
-        click.echo(report.summary(), err=bool(report.failures))
-    sys.exit(1 if report.failures else 0)
-
-
-@cli.command("sources")
-@sources_option
-@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
-@click.option("--discover", "discover_name", metavar="NAME", default=None,
-              help="Look on NAME's site for its feeds and sitemaps, remember and print them.")
-@click.pass_obj
-def sources_cmd(app: AppContext, sources_path: str | None, as_json: bool,
-                discover_name: str | None) -> None:
-    """Each source's health and discovery notes; exit 1 when a source needs attention.
-
-    With --discover NAME: the feeds and sitemaps found on NAME's site (exit 1: no feed found).
-    """
-    sources = load_sources(sources_path)
-    if discover_name:
-        discover_source(app, sources, discover_name, as_json)
-        return
-    db = app.connect(create=False)
-    try:
-        rows = sources_job.source_health(db, sources)
-    finally:
-        db.close()
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    else:
-        click.echo(format_sources(rows))
-        for row in rows:
-            for note in row["notes"]:
-                click.echo(f"{row['source']}: {note}")
-    sys.exit(1 if any(row["warning"] for row in rows) else 0)
-
-
-def discover_source(app: AppContext, sources: list, name: str, as_json: bool) -> None:
-    """`newsmon sources --discover NAME`: run discovery, print what it found."""
-    try:
-        source = get_source(sources, name)
-    except SourcesError as exc:
-        raise ConfigError(str(exc)) from None
-    found = [r for r in sources_job.run_discovery(app, source) if r["kind"] in ("feed", "sitemap")]
-    if as_json:
-        for row in found:
-            click.echo(json.dumps({**row, "url": source.url(row["path"])}, ensure_ascii=False))
-    else:
-        click.echo(sources_job.format_discovered(source, found))
-    sys.exit(0 if any(r["kind"] == "feed" and r["verified"] for r in found) else 1)
-
-
-SOURCE_COLUMNS = (("source", 18), ("enabled", 7), ("last_run", 20), ("last_success", 20),
-                  ("items_7d", 8), ("last_found", 10), ("last_failed", 11), ("warning", 0))
-
-
-def format_sources(rows: list[dict[str, Any]]) -> str:
-    """Fixed-width table: one line per source, warnings last so they are never cut."""
-    def cell(value: Any, width: int) -> str:
-        text = "" if value is None else ("yes" if value is True else "no" if value is False
-                                         else str(value))
-        return text.ljust(width)[: width or None] if width else text
-
-    lines = ["  ".join(cell(name, width) for name, width in SOURCE_COLUMNS).rstrip()]
-    lines += ["  ".join(cell(row.get(name), width) for name, width in SOURCE_COLUMNS).rstrip()
-              for row in rows]
-    return "\n".join(lines)
-
-
 @cli.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("newsmon-demo"), show_default=True,
@@ -192,7 +102,7 @@ def demo_cmd(ctx: click.Context, out_dir: Path, reset: bool, serve: bool, port: 
     db_path = demo_job.fresh_database(out_dir)
     click.echo(f"Crawling the sample sites into {db_path} ...")
     report = demo_job.crawl_demo(db_path, ctx.obj.verbose)
-    click.echo(crawl_job.format_report(report))
+    click.echo(format_report(report))
     click.echo(demo_job.summary(db_path))
     click.echo(f"\nNext: newsmon --db {db_path} digest --dry-run {out_dir / 'mail'}")
     code = report.exit_code

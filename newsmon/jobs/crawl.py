@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,46 +11,13 @@ from typing import Any
 from crawler.browser import browser_problem
 from newsmon.context import AppContext
 from newsmon.envconfig import private_hosts
-from newsmon.errors import EXIT_ALL_FAILED, EXIT_FAILURES, EXIT_OK, ConfigError
+from newsmon.errors import ConfigError
 from newsmon.jobs.classify import checked_rules
+from newsmon.jobs.crawl_report import CrawlReport
 from newsmon.jobs.runner import STAT_KEYS, run_crawl, summarise_stats
 from newsmon.lock import run_lock
 from sites.sources import Source, SourcesError, default_sources_path, load_sources
 from store import finish_run, record_error, start_run
-
-
-@dataclass
-class CrawlReport:
-    """One recorded run: its `crawl_runs` row and the counts per source."""
-
-    run: dict[str, Any]
-    per_source: dict[str, dict[str, int]] = field(default_factory=dict)
-    unrecorded: int = 0  # failures the database refused to record (disk full)
-
-    @property
-    def all_failed(self) -> bool:
-        """Every source failed and none read a single feed or page: an outage."""
-        return bool(self.per_source) and all(
-            s["errors"] and not s["feeds_fetched"] and not any(s[k] for k in STAT_KEYS)
-            for s in self.per_source.values())
-
-    @property
-    def exit_code(self) -> int:
-        if self.all_failed:
-            return EXIT_ALL_FAILED
-        return EXIT_FAILURES if self.run["errors"] or self.unrecorded else EXIT_OK
-
-    def format(self) -> str:
-        """One line per source and a total (`-v`)."""
-        return format_report(self)
-
-    def failing_lines(self, app: AppContext) -> list[str]:
-        """One line per source with failures: what cron mails."""
-        return failing_sources(app, self.run["id"])
-
-    @property
-    def recorded_in(self) -> str:
-        return f"recorded in crawl_errors for run {self.run['id']}"
 
 
 def select_sources(path: str | Path | None, only: tuple[str, ...] = ()) -> list[Source]:
@@ -163,50 +128,3 @@ def crawl(app: AppContext, sources_path: str | Path | None, only: tuple[str, ...
     with run_lock(app.db_path, command):
         checked_rules()
         return crawl_sources(app, sources, since, overrides, command)
-
-
-def format_report(report: CrawlReport) -> str:
-    """One line per source and a total: what cron mails and `-v` prints."""
-    lines = [
-        f"  {name}: {s['items_new']} new, {s['items_updated']} updated, "
-        f"{s['items_unchanged']} unchanged, {s['errors']} errors"
-        for name, s in sorted(report.per_source.items())
-    ]
-    run = report.run
-    lines.append(
-        f"run {run['id']} {run['status']}: {run['items_new']} new, {run['items_updated']} "
-        f"updated, {run['items_unchanged']} unchanged, {run['errors']} errors"
-    )
-    return "\n".join(lines)
-
-
-def failing_sources(app: AppContext, run_id: int) -> list[str]:
-    """One line per source that had failures in run `run_id`: name, count, main reason."""
-    from crawler.extensions.health import reason_class
-
-    db = app.connect()
-    try:
-        rows = db.execute("SELECT source, stage, reason FROM crawl_errors WHERE run_id = ?",
-                          [run_id]).fetchall()
-    finally:
-        db.close()
-    failures: dict[str, Counter[tuple[str, str]]] = {}
-    for source, stage, reason in rows:
-        failures.setdefault(source or "?", Counter())[(stage, reason_class(reason))] += 1
-    return failure_lines(failures)
-
-
-def failure_lines(failures: dict[str, Counter[tuple[str, str]]]) -> list[str]:
-    """Per source (stage, reason) counts -> `name: N failed, mostly REASON (×n in STAGES)`."""
-    lines = []
-    for source, counts in sorted(failures.items()):
-        reasons: Counter[str] = Counter()
-        stages: dict[str, set[str]] = {}
-        for (stage, reason), count in counts.items():
-            reasons[reason] += count
-            stages.setdefault(reason, set()).add(stage)
-        main, count = reasons.most_common(1)[0]
-        more = f"; {len(reasons) - 1} other reason(s)" if len(reasons) > 1 else ""
-        lines.append(f"  {source}: {reasons.total()} failed, mostly {main} "
-                     f"(×{count} in {', '.join(sorted(stages[main]))}){more}")
-    return lines

@@ -12,7 +12,8 @@ from pathlib import Path
 from core.domain import TOPICS
 from newsmon.context import AppContext
 from newsmon.demo.sites import start_demo_sites
-from newsmon.jobs.crawl import CrawlReport, crawl_sources
+from newsmon.jobs.crawl import crawl_sources
+from newsmon.jobs.crawl_report import CrawlReport
 from store import connect
 
 #: The sample sites are ours and local: no politeness delay, no throttling.

@@ -16,7 +16,7 @@ from crawler.scaleout import redis_settings
 from crawler.scaleout.queue import open_redis
 from newsmon.context import AppContext
 from newsmon.errors import EXIT_FAILURES
-from newsmon.jobs.crawl import CrawlReport, failure_lines
+from newsmon.jobs.crawl_report import CrawlReport, failure_lines
 from newsmon.jobs.runner import STAT_KEYS, run_crawl, summarise_stats
 from sites.sources import Source
 
@@ -29,6 +29,13 @@ class PushReport(CrawlReport):
 
     failures: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict)
     queue_lost: str = ""  # Redis stopped answering mid-run: not everything was delivered
+
+    @property
+    def all_failed(self) -> bool:
+        """Crawlers share each source's request queue, so one may draw only article pages
+        and never a feed: an outage only if none of its requests got any HTTP answer."""
+        return super().all_failed and not any(
+            s.get("responses") for s in self.per_source.values())
 
     @property
     def exit_code(self) -> int:
@@ -68,6 +75,7 @@ def push_crawl(sources: list[Source], redis_url: str, since: date | None = None,
     queue_lost = ""
     for name, values in stats.items():
         per_source[name]["items_pushed"] = int(values.get("newsmon/items_pushed", 0))
+        per_source[name]["responses"] = int(values.get("downloader/response_count", 0))
         for key, count in values.items():
             if key.startswith(FAILED):
                 stage, _, reason = key[len(FAILED):].partition(": ")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from datasette_auth_passwords.utils import hash_password
 
-from datasette_plugins.login import PasswordHasher
+from datasette_plugins.hashing import PasswordHasher
 from tests.faults.helpers import record_finding, rows
 from tests.support.datasette import PASSWORDS, Client, make_db, serve
 

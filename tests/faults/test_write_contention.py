@@ -69,7 +69,9 @@ def test_a_crawl_stores_every_article_while_another_writer_holds_the_lock(
         source = make_source(name="busy", adapter="feed", base_url=server.base_url,
                              feeds=["/rss"])
         with hogging(db_path, hold=0.3) as cycles:
-            result = crawl(source, db_path, timeout=300)
+            # Item writes run on the crawl's event loop, so while they wait their turn the
+            # fetches in flight wait too: the shipped 30 s download timeout, not the tests' 5 s.
+            result = crawl(source, db_path, timeout=300, settings={"DOWNLOAD_TIMEOUT": 30})
     stored = {url.removeprefix(server.base_url) for (url,) in rows(db_path,
                                                                    "SELECT url FROM items")}
     assert stored == set(paths) and result.errors == []
@@ -157,7 +159,7 @@ def test_triage_saves_during_reclassify_are_all_kept_and_reclassify_finishes(tmp
             reply = alice.post(f"/-/triage/{item}", {"status": "follow_up", "note": f"note {n}"})
             saves.append((reply.status, f"note {n}"))
             n += 1
-            time.sleep(0.02)  # a monitor clicking fast, not a flood that starves the writer
+            time.sleep(0.1)  # a monitor clicking fast, not a flood that starves the writer
         reclassify.join()
     notes = {note for (note,) in rows(db_path, "SELECT note FROM triage_log")}
     assert ("0", "reclassify") in {(str(code), what) for code, what in saves}
