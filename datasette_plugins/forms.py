@@ -28,6 +28,14 @@ def require_writer(request: Any) -> str:
     return str(actor_id)
 
 
+async def posted_by_writer(request: Any) -> tuple[str, Form] | Response:
+    """The logged-in writer and the POSTed form; 403 for visitors, a 405 answer for a GET."""
+    actor_id = require_writer(request)
+    if request.method != "POST":
+        return failed(request, "POST only", 405)
+    return actor_id, Form(await request.post_body())
+
+
 def wants_json(request: Any) -> bool:
     return "application/json" in request.headers.get("accept", "")
 

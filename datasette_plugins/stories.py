@@ -15,7 +15,7 @@ import sqlite_utils
 from datasette.utils.asgi import Response
 
 from datasette_plugins import queries
-from datasette_plugins.forms import Form, failed, require_writer, wants_json
+from datasette_plugins.forms import Form, failed, posted_by_writer, wants_json
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.state import get_state
 from datasette_plugins.triage import TriageChange, TriageError, apply_change
@@ -132,10 +132,10 @@ def _done(datasette: Any, request: Any, item_id: int, payload: dict, message: st
 
 async def _posted(request: Any) -> tuple[str, int, Form] | Response:
     """The writer, the item id in the path and the form; 403 for visitors, 405 for a GET."""
-    actor_id = require_writer(request)
-    if request.method != "POST":
-        return failed(request, "POST only", 405)
-    return actor_id, int(request.url_vars["item_id"]), Form(await request.post_body())
+    if isinstance(posted := await posted_by_writer(request), Response):
+        return posted
+    actor_id, form = posted
+    return actor_id, int(request.url_vars["item_id"]), form
 
 
 async def split_view(datasette: Any, request: Any) -> Response:

@@ -12,7 +12,7 @@ from typing import Any
 from datasette.utils.asgi import Response
 
 from core.domain import TOPICS
-from datasette_plugins.forms import Form, failed, require_writer, wants_json
+from datasette_plugins.forms import failed, posted_by_writer, wants_json
 from datasette_plugins.i18n import gettext, topic_name
 from datasette_plugins.params import parse_id
 from datasette_plugins.state import get_state
@@ -71,13 +71,12 @@ def refusal(exc: FeedbackError) -> str:
 
 async def topic_report(datasette: Any, request: Any) -> Response:
     """POST /-/topic-report/<id>: record, change or withdraw a missed / wrong-topic report."""
-    actor_id = require_writer(request)
-    if request.method != "POST":
-        return failed(request, "POST only", 405)
+    if isinstance(posted := await posted_by_writer(request), Response):
+        return posted
+    actor_id, form = posted
     item_id = parse_id(request.url_vars["item_id"])
     if item_id is None:
         return failed(request, gettext("no such item"), 404)
-    form = Form(await request.post_body())
     # The item page's select sends "verdict:topic" as `choice`; scripts may send both fields.
     verdict, _, topic = (form.get("choice") or "").strip().partition(":")
     report = TopicReport(item_id, topic or (form.get("topic") or "").strip(),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import Response
 
 from datasette_plugins import queries
-from datasette_plugins.forms import Form, done, failed, require_writer, wants_json
+from datasette_plugins.forms import Form, done, failed, posted_by_writer, wants_json
 from datasette_plugins.i18n import gettext as _
 from datasette_plugins.i18n import ngettext, status_name
 from datasette_plugins.pages import queue_filter, read_filter, render
@@ -58,13 +58,12 @@ def local_item_path(value: str | None) -> str | None:
 
 async def triage_one(datasette: Any, request: Any) -> Response:
     """POST /-/triage/<id>: status, note, assigned_to; "save and next" goes on to `next`."""
-    actor_id = require_writer(request)
-    if request.method != "POST":
-        return failed(request, "POST only", 405)
+    if isinstance(posted := await posted_by_writer(request), Response):
+        return posted
+    actor_id, form = posted
     item_id = parse_id(request.url_vars["item_id"])
     if item_id is None:
         return failed(request, "no such item", 404)
-    form = Form(await request.post_body())
     try:
         change = TriageChange.from_form(form, actor_id)
         changed = await write(datasette, lambda conn: apply_change(conn, [item_id], change),
@@ -95,10 +94,9 @@ def back_to_queue(datasette: Any, request: Any, form: Form) -> str:
 async def triage_bulk(datasette: Any, request: Any) -> Response:
     """POST /-/triage-bulk: one change for the ticked items, or for every item matching the
     filters after a confirmation page that says how many."""
-    actor_id = require_writer(request)
-    if request.method != "POST":
-        return failed(request, "POST only", 405)
-    form = Form(await request.post_body())
+    if isinstance(posted := await posted_by_writer(request), Response):
+        return posted
+    actor_id, form = posted
     try:
         change = TriageChange.from_form(form, actor_id)
         if form.get("scope") == "all":
@@ -141,10 +139,9 @@ async def confirm_page(datasette: Any, request: Any, form: Form, change: TriageC
 
 async def undo(datasette: Any, request: Any) -> Response:
     """POST /-/undo: revert one batch of changes (items changed since are left alone)."""
-    actor_id = require_writer(request)
-    if request.method != "POST":
-        return failed(request, "POST only", 405)
-    form = Form(await request.post_body())
+    if isinstance(posted := await posted_by_writer(request), Response):
+        return posted
+    actor_id, form = posted
     batch = (form.get("batch") or "").strip()
     try:
         result = await write(datasette, lambda conn: undo_batch(conn, batch, actor_id))
